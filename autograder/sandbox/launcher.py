@@ -1,0 +1,402 @@
+"""Starting, watching and stopping the sandboxed worker (trusted side).
+
+`Sandbox` owns one worker process at a time. It decides the strongest isolation the machine
+allows, starts the worker with it, sends requests and waits for replies with a deadline while
+watching the worker's memory and output from outside, and kills and replaces the worker after
+a timeout, a crash, an output flood or a memory overrun. Everything it reports about a call
+(wall time, CPU time, peak memory) is measured here, never taken from the worker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICKS = os.sysconf("SC_CLK_TCK")
+_uid_counter = itertools.count()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one worker. Memory is enforced twice: an address-space cap the
+    kernel applies (a huge allocation fails at once with MemoryError) and a resident-memory
+    cap watched from outside (slow growth is stopped before it hurts the machine)."""
+
+    memory_bytes: int = 2 << 30
+    address_space_bytes: int = 16 << 30
+    cpu_seconds: int = 900
+    file_bytes: int = 64 << 20
+    scratch_bytes: int = 64 << 20
+    processes: int = 64
+    output_bytes: int = 16 << 20
+    reply_bytes: int = 512 << 20
+
+
+@dataclass
+class Isolation:
+    """What isolation was in force; recorded with every grade."""
+
+    network: str
+    filesystem: str
+    user: str
+    limits: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"network": self.network, "filesystem": self.filesystem, "user": self.user,
+                "limits": self.limits}
+
+
+class WorkerFailure(Exception):
+    """The worker stopped serving: a timeout, a crash, a flood or a memory overrun.
+    The message is written for the student."""
+
+
+class _OutputTail:
+    """Reads one of the worker's output pipes: keeps the last bytes, counts all of them."""
+
+    def __init__(self, stream, keep: int = 4096):
+        self.total = 0
+        self._keep = keep
+        self._tail = bytearray()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream) -> None:
+        for chunk in iter(lambda: stream.read1(1 << 16), b""):
+            with self._lock:
+                self.total += len(chunk)
+                self._tail += chunk
+                del self._tail[: -self._keep]
+
+    def take(self) -> str:
+        with self._lock:
+            text = self._tail.decode("utf-8", errors="replace")
+            self._tail.clear()
+            return text
+
+
+def _probe_namespaces() -> list[str] | None:
+    """The `unshare` prefix that works here, or None when no namespace can be made."""
+    if shutil.which("unshare") is None:
+        return None
+    candidates = [["unshare", "--net", "--mount"]] if os.geteuid() == 0 else []
+    candidates.append(["unshare", "--user", "--map-root-user", "--net", "--mount"])
+    for prefix in candidates:
+        try:
+            probe = subprocess.run(prefix + ["true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return prefix
+    return None
+
+
+_namespace_prefix: list[str] | None | bool = False
+
+
+def namespace_prefix() -> list[str] | None:
+    global _namespace_prefix
+    if _namespace_prefix is False:
+        _namespace_prefix = _probe_namespaces()
+    return _namespace_prefix  # type: ignore[return-value]
+
+
+class Sandbox:
+    """One sandboxed worker serving a submission directory; restarted on demand."""
+
+    def __init__(self, submission: Path, limits: Limits | None = None,
+                 hide: list[Path] | None = None):
+        self.submission = Path(submission).resolve()
+        self.limits = limits or Limits()
+        default_hide = [REPO_ROOT / "solutions", REPO_ROOT / "autograder" / "suites"]
+        self.hide = [p for p in (hide if hide is not None else default_hide)
+                     if p.resolve() != self.submission and p.is_dir()]
+        self._base = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
+        os.chmod(self._base, 0o755)
+        self.exchange = self._base / "exchange"
+        self.exchange.mkdir(mode=0o755)
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self.isolation = self._isolation()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _isolation(self) -> Isolation:
+        prefix = namespace_prefix()
+        root = os.geteuid() == 0
+        limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
+                  "file_bytes": self.limits.file_bytes, "processes": self.limits.processes}
+        if prefix is None:
+            return Isolation("python audit hook refuses sockets (no network namespace here)",
+                             "none: the worker can read what the grader's user can",
+                             "the grader's own user", limits)
+        return Isolation(
+            "network namespace: no interfaces",
+            "read-only file system, solutions and hidden suites hidden, private scratch tmpfs",
+            "a dedicated unprivileged uid" if root else "the grader's own user (user namespace)",
+            limits,
+        )
+
+    def start(self) -> None:
+        self.stop()
+        prefix = namespace_prefix()
+        uid = 200_000 + (os.getpid() % 100_000) * 16 + next(_uid_counter) % 16 \
+            if os.geteuid() == 0 and prefix is not None else None
+        scratch = self._base / f"scratch-{self.restarts}"
+        scratch.mkdir(mode=0o755)
+        config = {
+            "submission": str(self.submission),
+            "scratch": str(scratch),
+            "scratch_bytes": self.limits.scratch_bytes,
+            "staging": str(self._staging(scratch)),
+            "hide": [str(p) for p in self.hide],
+            "uid": uid,
+            "parent_pid": os.getpid(),
+            "mount_namespace": prefix is not None,
+            "network_namespace": prefix is not None,
+            "limits": {"address_space": self.limits.address_space_bytes,
+                       "cpu_seconds": self.limits.cpu_seconds,
+                       "file_bytes": self.limits.file_bytes,
+                       "processes": self.limits.processes},
+        }
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        config["request_fd"], config["reply_fd"] = request_r, reply_w
+        env = _worker_environment(scratch)
+        command = (prefix or []) + [sys.executable, "-m", "autograder.sandbox.worker",
+                                    json.dumps(config)]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=str(scratch), env=env, pass_fds=(request_r, reply_w),
+            process_group=0, close_fds=True,
+        )
+        os.close(request_r)
+        os.close(reply_w)
+        self._requests, self._replies = request_w, reply_r
+        self._uid = uid
+        self.stdout = _OutputTail(self.process.stdout)
+        self.stderr = _OutputTail(self.process.stderr)
+        self.restarts += 1
+        from autograder.codec import Decoder
+
+        self.begin_call()
+        try:
+            ready = Decoder().decode(self.receive(timeout=60.0))
+        except Exception as exc:
+            self.stop()
+            raise WorkerFailure(f"the sandbox did not start: {exc}") from None
+        if ready != {"ok": "ready"}:
+            self.stop()
+            raise WorkerFailure(f"the sandbox did not start: {ready!r}")
+
+    def _staging(self, scratch: Path) -> Path:
+        staging = scratch.with_name(scratch.name + "-staging")
+        staging.mkdir(mode=0o700)
+        return staging
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        for fd in (self._requests, self._replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _kill_group(process.pid)
+        if self._uid is not None:
+            _kill_uid(self._uid)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self._base, ignore_errors=True)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    # ------------------------------------------------------------------ messages
+
+    def send(self, payload: bytes) -> None:
+        if not self.alive:
+            raise WorkerFailure("the worker is not running")
+        try:
+            view = memoryview(struct.pack(">I", len(payload)) + payload)
+            while view:
+                view = view[os.write(self._requests, view):]
+        except (BrokenPipeError, OSError):
+            raise self._failure("the worker stopped before it received the call") from None
+
+    def receive(self, timeout: float) -> bytes:
+        """Wait for one reply frame, watching time, memory and output while waiting."""
+        deadline = time.monotonic() + timeout
+        buffer = bytearray()
+        needed = 4
+        length = None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._kill(f"a call timed out after {timeout:g} s")
+            ready, _, _ = select.select([self._replies], [], [], min(remaining, 0.05))
+            self._watch()
+            if not ready:
+                continue
+            chunk = os.read(self._replies, 1 << 20)
+            if not chunk:
+                raise self._failure("the worker stopped during the call")
+            buffer += chunk
+            if length is None and len(buffer) >= 4:
+                (length,) = struct.unpack(">I", bytes(buffer[:4]))
+                if length > self.limits.reply_bytes:
+                    raise self._kill(f"the reply was larger than {_mib(self.limits.reply_bytes)}")
+                needed = 4 + length
+            if length is not None and len(buffer) >= needed:
+                frame = bytes(buffer[4:needed])
+                if len(buffer) > needed:
+                    raise self._kill("the worker wrote more than one reply")
+                return frame
+
+    def _watch(self) -> None:
+        if not self.alive:
+            return
+        rss = self.rss_bytes()
+        if rss > self.limits.memory_bytes:
+            raise self._kill(
+                f"the worker was killed for exceeding {_mib(self.limits.memory_bytes)} of memory")
+        printed = self.stdout.total + self.stderr.total
+        if printed > self._output_budget:
+            raise self._kill(f"the code printed more than {_mib(self.limits.output_bytes)}; "
+                             "remove debugging prints")
+
+    def begin_call(self) -> None:
+        self._output_budget = self.stdout.total + self.stderr.total + self.limits.output_bytes
+
+    def _kill(self, reason: str) -> WorkerFailure:
+        self.stop()
+        return WorkerFailure(reason)
+
+    def _failure(self, reason: str) -> WorkerFailure:
+        process = self.process
+        code = process.wait(timeout=5) if process is not None else None
+        detail = reason
+        if code is not None and code < 0:
+            detail += f" (killed by {_signal_name(-code)})"
+        elif code is not None:
+            detail += f" (exit status {code}; did the code call os._exit or exit?)"
+        errors = self.stderr.take().strip() if process is not None else ""
+        self.stop()
+        if errors:
+            detail += "\n" + errors[-800:]
+        return WorkerFailure(detail)
+
+    # ------------------------------------------------------------------ measurements
+
+    def rss_bytes(self) -> int:
+        return _status_field(self.process.pid, "VmRSS") if self.alive else 0
+
+    def peak_rss_bytes(self) -> int:
+        return _status_field(self.process.pid, "VmHWM") if self.alive else 0
+
+    def reset_peak_rss(self) -> None:
+        if self.alive:
+            try:
+                with open(f"/proc/{self.process.pid}/clear_refs", "w") as f:
+                    f.write("5")
+            except OSError:
+                pass
+
+    def cpu_seconds(self) -> float:
+        if not self.alive:
+            return 0.0
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    _output_budget = 1 << 62
+
+
+def _worker_environment(scratch: Path) -> dict:
+    keep = ("PATH", "LANG", "LC_ALL", "PYTHONHASHSEED", "VIRTUAL_ENV",
+            "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update({
+        "HOME": str(scratch), "TMPDIR": str(scratch), "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8",
+        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch),
+    })
+    return env
+
+
+def _status_field(pid: int, name: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of a worker's private uid (children that left the process group)."""
+    for _ in range(3):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    os.kill(int(entry), signal.SIGKILL)
+                    found = True
+            except (OSError, ProcessLookupError):
+                continue
+        if not found:
+            return
+        time.sleep(0.01)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+    explain = {"SIGSEGV": "a segmentation fault", "SIGKILL": "SIGKILL",
+               "SIGXCPU": "the CPU-time limit", "SIGXFSZ": "the file-size limit",
+               "SIGABRT": "an abort", "SIGALRM": "an alarm signal the code set"}
+    return explain.get(name, name)
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):g} MiB" if n < (1 << 30) else f"{n / (1 << 30):g} GiB"
