@@ -128,9 +128,12 @@ class Sandbox:
                      if p.resolve() != self.submission and p.is_dir()]
         self._base = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
         os.chmod(self._base, 0o755)
+        self.code = _snapshot(self.submission, self._base / "submission")
         self.exchange = self._base / "exchange"
         self.exchange.mkdir(mode=0o755)
         self.process: subprocess.Popen | None = None
+        self.stdout: _OutputTail | None = None
+        self.stderr: _OutputTail | None = None
         self.restarts = 0
         self.isolation = self._isolation()
 
@@ -160,7 +163,7 @@ class Sandbox:
         scratch = self._base / f"scratch-{self.restarts}"
         scratch.mkdir(mode=0o755)
         config = {
-            "submission": str(self.submission),
+            "submission": str(self.code),
             "scratch": str(scratch),
             "scratch_bytes": self.limits.scratch_bytes,
             "staging": str(self._staging(scratch)),
@@ -335,6 +338,29 @@ class Sandbox:
             return 0.0
 
     _output_budget = 1 << 62
+
+
+_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "node_modules",
+                               ".ipynb_checkpoints", ".pytest_cache", ".hypothesis")
+
+
+def _snapshot(source: Path, target: Path) -> Path:
+    """A copy of the submission that the worker can read wherever the original lives.
+
+    Symbolic links are copied as links, never followed, so a link to the solutions still
+    points at a path the worker cannot read. The worker sees the copy read-only."""
+    try:
+        shutil.copytree(source, target, symlinks=True, ignore=_SKIP,
+                        ignore_dangling_symlinks=True)
+    except shutil.Error:
+        pass  # special files (pipes, sockets) are left out; everything else was copied
+    for folder, dirs, files in os.walk(target):
+        os.chmod(folder, 0o755)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
+    return target
 
 
 def _worker_environment(scratch: Path) -> dict:

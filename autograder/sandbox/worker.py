@@ -90,24 +90,25 @@ def _expose_interpreter(libc: ctypes.CDLL, staging: str, extra: list[str]) -> No
 
     An interpreter installed under a private home (`/root/.pyenv`, mode 700 on `/root`) is
     unreachable once we drop to another uid. For every such closed directory on the way to a
-    path we need, lay an open tmpfs over it and put back just the children we need, each
-    moved in through a staging bind mount. Nothing outside this namespace changes.
+    path we need, from the top down, lay an open tmpfs over it and put back just the children
+    we need, each moved in through a staging bind mount. Nothing outside this namespace
+    changes, and nothing beside the needed paths becomes visible.
     """
     needed = {os.path.realpath(p) for p in
               [sys.executable, sys.prefix, sys.base_prefix, *sys.path, *extra] if p}
     closed: dict[str, set[str]] = {}
     for path in needed:
         parts = path.strip("/").split("/")
-        for depth in range(len(parts) - 1):
+        for depth in range(len(parts)):
             parent = "/" + "/".join(parts[:depth])
             if os.path.isdir(parent) and not os.stat(parent).st_mode & 0o001:
                 closed.setdefault(parent, set()).add(parts[depth])
-                break
-    for parent, children in sorted(closed.items()):
+    spots = itertools.count()
+    for parent, children in sorted(closed.items(), key=lambda item: item[0].count("/")):
         children = {c for c in children if os.path.exists(os.path.join(parent, c))}
         staged = []
-        for index, child in enumerate(sorted(children)):
-            spot = os.path.join(staging, str(index))
+        for child in sorted(children):
+            spot = os.path.join(staging, str(next(spots)))
             os.mkdir(spot)
             _mount(libc, os.path.join(parent, child), spot, None, _MS_BIND | _MS_REC, None)
             staged.append((child, spot))

@@ -1,0 +1,196 @@
+"""The pytest plugin that turns test outcomes into graded records.
+
+Markers carry the grading metadata (`points`, `hint`, `visibility`, `call_timeout`); the
+`student`, `reference` and `solution` fixtures give tests the code under test; each finished
+test becomes a `TestRecord`. The plugin runs in the trusted process: student code only ever
+runs in the sandboxed workers behind `student` and `reference`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from autograder.remote import DEFAULT_CALL_TIMEOUT, Student, StudentError, WorkerFailure
+from autograder.results import TestRecord
+from autograder.sandbox.launcher import REPO_ROOT, Limits
+from autograder.student_conftest import MARKERS, InProcessStudent
+
+SOLUTIONS = REPO_ROOT / "solutions"
+SUITES = REPO_ROOT / "autograder" / "suites"
+_OUTPUT_LIMIT = 1500
+
+
+def test_location(path: Path) -> tuple[str, str]:
+    """(module, suite) of a test file: hidden suites live in autograder/suites/<module>/,
+    public tests in <module>/tests/ of the solutions or exercises."""
+    parts = path.resolve().parts
+    if "suites" in parts and parts.index("suites") + 1 < len(parts):
+        return parts[parts.index("suites") + 1], "hidden"
+    if "tests" in parts:
+        return parts[parts.index("tests") - 1], "public"
+    return path.parent.name, "hidden"
+
+
+class GradingPlugin:
+    """Registered with `pytest.main(plugins=[...])` by the runner."""
+
+    name = "autograder-grading"
+
+    def __init__(self, submission: Path, limits: Limits | None = None,
+                 on_record: Callable[[TestRecord], None] | None = None):
+        self.submission = Path(submission)
+        self.limits = limits
+        self.records: list[TestRecord] = []
+        self.collection_errors: list[str] = []
+        self._on_record = on_record
+        self._student: Student | None = None
+        self._reference: Student | None = None
+        self._outcomes: dict[str, dict[str, Any]] = {}
+
+    # ------------------------------------------------------------------ workers
+
+    def student_worker(self) -> Student:
+        if self._student is None:
+            self._student = Student(self.submission, limits=self.limits)
+        return self._student
+
+    def reference_worker(self) -> Student:
+        if self._reference is None:
+            self._reference = Student(SOLUTIONS, limits=self.limits, label="reference")
+        return self._reference
+
+    @property
+    def isolation(self) -> dict:
+        return self.student_worker().isolation
+
+    # ------------------------------------------------------------------ pytest hooks
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        for marker in MARKERS:
+            config.addinivalue_line("markers", marker)
+        _grading_hypothesis_profile()
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {str(report.longrepr)[-600:]}")
+
+    def pytest_sessionfinish(self) -> None:
+        for worker in (self._student, self._reference):
+            if worker is not None:
+                worker.close()
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> Student:
+        worker = self.student_worker()
+        marker = request.node.get_closest_marker("call_timeout")
+        worker.call_timeout = float(marker.args[0]) if marker else DEFAULT_CALL_TIMEOUT
+        return worker
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest) -> Student:
+        worker = self.reference_worker()
+        marker = request.node.get_closest_marker("call_timeout")
+        worker.call_timeout = float(marker.args[0]) if marker else DEFAULT_CALL_TIMEOUT
+        return worker
+
+    @pytest.fixture(scope="session")
+    def solution(self) -> InProcessStudent:
+        return InProcessStudent(SOLUTIONS)
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        worker = self.student_worker()
+        worker.log.functions.clear()
+        worker.log.failures.clear()
+        worker.take_output()
+        self._outcomes[item.nodeid] = {"start": time.perf_counter()}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        state = self._outcomes.setdefault(item.nodeid, {"start": time.perf_counter()})
+        if report.when in ("setup", "call") and report.failed and "excinfo" not in state:
+            state["excinfo"] = call.excinfo
+            state["longrepr"] = report.longrepr
+        if report.skipped and "skipped" not in state:
+            state["skipped"] = _skip_reason(report)
+        if report.when == "teardown":
+            self._record(item, state)
+
+    # ------------------------------------------------------------------ records
+
+    def _record(self, item: pytest.Item, state: dict) -> None:
+        module, suite = test_location(Path(str(item.path)))
+        points = _marker_arg(item, "points", 0.0)
+        visibility = _marker_arg(item, "visibility", "visible" if suite == "public"
+                                 else "after_due_date")
+        hint = _marker_arg(item, "hint", "")
+        worker = self.student_worker()
+        passed = "excinfo" not in state and "skipped" not in state
+        output = ""
+        if "skipped" in state:
+            output = f"not run: {state['skipped']}"
+        elif not passed:
+            output = _failure_message(state["excinfo"], state.get("longrepr"), suite)
+        printed = worker.take_output()
+        if printed and not passed:
+            output += "\n--- your code printed (last lines) ---\n" + printed[-600:]
+        record = TestRecord(
+            name=f"{Path(str(item.path)).stem.removeprefix('test_')}: {item.name.removeprefix('test_')}",
+            module=module, points=float(points), score=float(points) if passed else 0.0,
+            status="passed" if passed else "failed", visibility=str(visibility),
+            hint="" if passed else str(hint), output=output.strip()[:_OUTPUT_LIMIT],
+            suite=suite, functions=list(dict.fromkeys(worker.log.functions)),
+            seconds=round(time.perf_counter() - state["start"], 3),
+        )
+        self.records.append(record)
+        self._outcomes.pop(item.nodeid, None)
+        if self._on_record is not None:
+            self._on_record(record)
+
+
+def _marker_arg(item: pytest.Item, name: str, default: Any) -> Any:
+    marker = item.get_closest_marker(name)
+    return marker.args[0] if marker and marker.args else default
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
+
+
+def _failure_message(excinfo: pytest.ExceptionInfo | None, longrepr: Any, suite: str) -> str:
+    """What the student reads about a failure. Hidden tests show only the first line of an
+    assertion message, never pytest's comparison of the values."""
+    if excinfo is None:
+        return "failed"
+    error = excinfo.value
+    if isinstance(error, StudentError) and isinstance(error, NotImplementedError):
+        return f"not implemented yet: {error.message}".rstrip(": ")
+    if isinstance(error, (StudentError, WorkerFailure)):
+        return str(error)
+    if isinstance(error, AssertionError):
+        first = str(error).split("\n", 1)[0].strip()
+        if suite == "hidden":
+            return first if first and not first.startswith("assert ") else "a check failed"
+        crash = getattr(getattr(longrepr, "reprcrash", None), "message", "") or str(error)
+        return crash
+    message = str(error).split("\n", 1)[0]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _grading_hypothesis_profile() -> None:
+    """Property-based tests must be reproducible and must not write a database."""
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:
+        return
+    settings.register_profile("grading", database=None, derandomize=True, deadline=None,
+                              suppress_health_check=list(HealthCheck), print_blob=False)
+    settings.load_profile("grading")

@@ -1,0 +1,350 @@
+"""Remote calls into a submission (trusted side): what the `student` fixture hands to a test.
+
+    merge_pair = student.function("m1_tokenization.bpe", "merge_pair")
+    merge_pair([1, 1, 1], (1, 1), 9)           # runs in the sandboxed worker, returns data
+    tok = student.module("m1_tokenization.tokenizer").BPETokenizer(vocab, merges)
+    tok.encode("hello")                          # a handle: method calls are remote too
+
+Only plain data comes back (see `autograder.codec`); objects stay in the worker behind
+handles, iterators are drained in bounded chunks. Exceptions raised by student code come back
+as `StudentError`s that are also instances of the matching built-in exception, so
+`pytest.raises(ValueError)` works. A timeout, crash or flood raises `WorkerFailure`, and the
+next call starts a fresh worker.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from autograder.codec import CodecError, Decoder, Encoder, Handle, Stream
+from autograder.sandbox.launcher import Limits, Sandbox, WorkerFailure
+
+__all__ = ["Student", "StudentError", "WorkerFailure", "Measurement", "RemoteObject",
+           "RemoteIterator"]
+
+DEFAULT_CALL_TIMEOUT = 10.0
+_ITERATOR_CHUNK = 4096
+_MAX_ITERATOR_ITEMS = 50_000_000
+
+
+class StudentError(Exception):
+    """An exception raised by student code, carried back as data."""
+
+    def __init__(self, type_name: str, message: str, where: list):
+        super().__init__(message)
+        self.type_name = type_name
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        location = ""
+        if self.where:
+            path, line, function = self.where[-1]
+            location = f" (in {function}, {path}:{line})"
+        return f"{self.type_name}: {self.message}{location}"
+
+
+_error_classes: dict[str, type] = {}
+
+
+def _student_error(description: dict) -> StudentError:
+    """Build an exception that is a StudentError and an instance of the nearest built-in."""
+    types = description.get("types") or ["Exception"]
+    builtin = next((getattr(builtins, n) for n in types
+                    if isinstance(getattr(builtins, n, None), type)
+                    and issubclass(getattr(builtins, n), Exception)), Exception)
+    cls = _error_classes.get(builtin.__name__)
+    if cls is None:
+        try:
+            cls = type(f"Student{builtin.__name__}", (StudentError, builtin), {})
+        except TypeError:  # a built-in whose layout cannot be mixed in
+            cls = StudentError
+        cls.__str__ = StudentError.__str__  # type: ignore[method-assign]
+        _error_classes[builtin.__name__] = cls
+    error = cls.__new__(cls)
+    StudentError.__init__(error, types[0], str(description.get("message", "")),
+                          list(description.get("where", [])))
+    return error
+
+
+@dataclass
+class Measurement:
+    """What the trusted side saw of the worker during a `with student.measure():` block."""
+
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_rss_bytes: int = 0
+    baseline_rss_bytes: int = 0
+    restarted: bool = False
+
+
+@dataclass
+class CallLog:
+    """What happened during one test: functions called, failures seen, output printed."""
+
+    functions: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+class Student:
+    """A submission seen through a sandboxed worker. One per submission per grading run."""
+
+    def __init__(self, submission: Path, limits: Limits | None = None,
+                 hide: list[Path] | None = None, label: str = "student"):
+        self.submission = Path(submission).resolve()
+        self.label = label
+        self.call_timeout = DEFAULT_CALL_TIMEOUT
+        self.log = CallLog()
+        self._sandbox = Sandbox(self.submission, limits=limits, hide=hide)
+        self._generation = 0
+        self._encoder = Encoder(to_handle=_handle_of)
+        self._decoder = Decoder(from_handle=self._proxy)
+
+    # ------------------------------------------------------------------ test-facing API
+
+    def function(self, module: str, qualname: str) -> "RemoteRef":
+        """A callable for `module.qualname` in the submission (a function, class or method)."""
+        return RemoteRef(self, ["module", module, qualname])
+
+    def module(self, module: str) -> "RemoteModule":
+        return RemoteModule(self, module)
+
+    def worker_helper(self, factory: str, *args: Any, **kwargs: Any) -> Any:
+        """Run a trusted factory from `autograder.worker_helpers` inside the worker."""
+        return self.request({"op": "helper", "factory": factory, "args": list(args),
+                             "kwargs": kwargs})
+
+    def value_and_grad(self, module: str, qualname: str, *args: Any, wrt: tuple = (0,),
+                       **kwargs: Any) -> tuple[Any, list]:
+        self.log.functions.append(f"{module}.{qualname}")
+        return self.request({"op": "value_and_grad", "target": ["module", module, qualname],
+                             "args": list(args), "kwargs": kwargs, "wrt": list(wrt)})
+
+    @staticmethod
+    def repeat(text: str, times: int) -> Stream:
+        """An iterator made in the worker that yields `text` `times` times."""
+        return Stream("repeat", (text, times))
+
+    def file_chunks(self, path: str | Path, chunk_size: int = 1 << 16) -> Stream:
+        """An iterator made in the worker that yields a file's text in chunks."""
+        shared = self._sandbox.exchange / f"{len(os.listdir(self._sandbox.exchange))}-{Path(path).name}"
+        shutil.copyfile(path, shared)
+        os.chmod(shared, 0o644)
+        return Stream("file_chunks", (str(shared), chunk_size))
+
+    @contextmanager
+    def measure(self) -> Iterator[Measurement]:
+        """Wall time, CPU time and peak resident memory of the worker during the block."""
+        self._ensure_started()
+        sandbox, generation = self._sandbox, self._generation
+        sandbox.reset_peak_rss()
+        measurement = Measurement(baseline_rss_bytes=sandbox.rss_bytes())
+        cpu_before = sandbox.cpu_seconds()
+        start = time.perf_counter()
+        try:
+            yield measurement
+        finally:
+            measurement.seconds = time.perf_counter() - start
+            measurement.restarted = generation != self._generation or not sandbox.alive
+            if not measurement.restarted:
+                measurement.cpu_seconds = sandbox.cpu_seconds() - cpu_before
+                measurement.peak_rss_bytes = sandbox.peak_rss_bytes()
+
+    @property
+    def isolation(self) -> dict:
+        return self._sandbox.isolation.as_dict()
+
+    def take_output(self) -> str:
+        """What the submission printed since the last time this was asked (tails only)."""
+        tails = (self._sandbox.stdout, self._sandbox.stderr)
+        return "".join(tail.take() for tail in tails if tail is not None).strip()
+
+    def close(self) -> None:
+        self._sandbox.close()
+
+    # ------------------------------------------------------------------ machinery
+
+    def _ensure_started(self) -> None:
+        if not self._sandbox.alive:
+            self._generation += 1
+            try:
+                self._sandbox.start()
+            except WorkerFailure as failure:
+                self.log.failures.append(str(failure))
+                raise
+
+    def request(self, message: dict, timeout: float | None = None) -> Any:
+        self._ensure_started()
+        try:
+            payload = self._encoder.encode(message)
+        except CodecError as exc:
+            raise TypeError(f"cannot send to the worker: {exc}") from None
+        sandbox = self._sandbox
+        try:
+            sandbox.begin_call()
+            sandbox.send(payload)
+            frame = sandbox.receive(self.call_timeout if timeout is None else timeout)
+        except WorkerFailure as failure:
+            self.log.failures.append(str(failure))
+            raise
+        try:
+            reply = self._decoder.decode(frame)
+        except CodecError as exc:
+            sandbox.stop()
+            failure = WorkerFailure(f"the worker sent something that is not plain data: {exc}")
+            self.log.failures.append(str(failure))
+            raise failure from None
+        if not isinstance(reply, dict) or not ({"ok"} == reply.keys() or {"error"} == reply.keys()):
+            sandbox.stop()
+            raise WorkerFailure("the worker sent a malformed reply")
+        if "error" in reply:
+            raise _student_error(reply["error"] if isinstance(reply["error"], dict) else {})
+        return reply["ok"]
+
+    def _proxy(self, handle: Handle) -> Any:
+        if handle.kind == "iterator":
+            return RemoteIterator(self, handle, self._generation)
+        return RemoteObject(self, handle, self._generation)
+
+    def _check_generation(self, generation: int) -> None:
+        if generation != self._generation or not self._sandbox.alive:
+            raise WorkerFailure("this object was lost when the worker restarted after an "
+                                "earlier failure")
+
+
+def _handle_of(value: Any) -> Handle:
+    if isinstance(value, (RemoteObject, RemoteIterator)):
+        value._student._check_generation(value._generation)
+        return value._handle
+    raise CodecError(f"a {type(value).__name__} cannot be sent to the worker")
+
+
+def digest(items: Any) -> tuple[int, str]:
+    """(number of items, sha256 of their reprs) of any iterable, consumed once."""
+    sha, count = hashlib.sha256(), 0
+    for item in items:
+        sha.update(repr(item).encode())
+        sha.update(b",")
+        count += 1
+    return count, sha.hexdigest()
+
+
+class RemoteRef:
+    """A name in the worker (`module.qualname` or `handle.attribute`) that can be called."""
+
+    def __init__(self, student: Student, target: list, generation: int | None = None):
+        self._student = student
+        self._target = target
+        self._generation = generation
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._generation is not None:
+            self._student._check_generation(self._generation)
+        self._student.log.functions.append(self.qualified_name)
+        return self._student.request({"op": "call", "target": self._target,
+                                      "args": list(args), "kwargs": kwargs})
+
+    def __getattr__(self, name: str) -> "RemoteRef":
+        if name.startswith("__"):
+            raise AttributeError(name)
+        kind, base, path = self._target
+        return RemoteRef(self._student, [kind, base, f"{path}.{name}" if path else name],
+                         self._generation)
+
+    def fetch(self, name: str = "") -> Any:
+        """Read the value itself (or its attribute `name`) instead of calling it."""
+        kind, base, path = self._target
+        full = ".".join(p for p in (path, name) if p)
+        return self._student.request({"op": "getattr", "target": [kind, base, full]})
+
+    @property
+    def qualified_name(self) -> str:
+        kind, base, path = self._target
+        return f"{base}.{path}" if kind == "module" else path
+
+    def __repr__(self) -> str:
+        return f"<remote {self.qualified_name}>"
+
+
+class RemoteModule:
+    def __init__(self, student: Student, module: str):
+        self._student, self._module = student, module
+
+    def __getattr__(self, name: str) -> RemoteRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return RemoteRef(self._student, ["module", self._module, name])
+
+
+class RemoteObject:
+    """An object living in the worker. Methods are remote calls; read data with fetch()."""
+
+    def __init__(self, student: Student, handle: Handle, generation: int):
+        self._student, self._handle, self._generation = student, handle, generation
+
+    def __getattr__(self, name: str) -> RemoteRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        ref = RemoteRef(self._student, ["handle", self._handle.id, name], self._generation)
+        return ref
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return RemoteRef(self._student, ["handle", self._handle.id, ""], self._generation)(
+            *args, **kwargs)
+
+    def fetch(self, name: str = "") -> Any:
+        self._student._check_generation(self._generation)
+        return self._student.request({"op": "getattr",
+                                      "target": ["handle", self._handle.id, name]})
+
+    def __repr__(self) -> str:
+        return f"<remote {self._handle.type_name} object>"
+
+
+class RemoteIterator:
+    """An iterator living in the worker, pulled in bounded chunks."""
+
+    def __init__(self, student: Student, handle: Handle, generation: int):
+        self._student, self._handle, self._generation = student, handle, generation
+        self._buffer: list = []
+        self._done = False
+        self._taken = 0
+
+    def __iter__(self) -> "RemoteIterator":
+        return self
+
+    def __next__(self) -> Any:
+        if not self._buffer:
+            if self._done:
+                raise StopIteration
+            self._fill()
+            if not self._buffer:
+                raise StopIteration
+        self._taken += 1
+        if self._taken > _MAX_ITERATOR_ITEMS:
+            raise WorkerFailure(f"the iterator yielded more than {_MAX_ITERATOR_ITEMS} items")
+        return self._buffer.pop()
+
+    def _fill(self) -> None:
+        self._student._check_generation(self._generation)
+        reply = self._student.request({"op": "next", "handle": self._handle.id,
+                                       "max_items": _ITERATOR_CHUNK})
+        items = reply["items"] if isinstance(reply, dict) else []
+        self._done = bool(reply.get("done", True)) if isinstance(reply, dict) else True
+        self._buffer = list(reversed(items))
+
+    def digest(self) -> tuple[int, str]:
+        """(number of items, sha256 of their repr) without keeping them in memory;
+        compare with `digest(expected_items)`."""
+        return digest(self)
+
+    def __repr__(self) -> str:
+        return f"<remote {self._handle.type_name} iterator>"

