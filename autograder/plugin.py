@@ -16,11 +16,9 @@ import pytest
 
 from autograder.remote import DEFAULT_CALL_TIMEOUT, Student, StudentError, WorkerFailure
 from autograder.results import TestRecord
-from autograder.sandbox.launcher import REPO_ROOT, Limits
+from autograder.sandbox.launcher import Limits
 from autograder.student_conftest import MARKERS, InProcessStudent
 
-SOLUTIONS = REPO_ROOT / "solutions"
-SUITES = REPO_ROOT / "autograder" / "suites"
 _OUTPUT_LIMIT = 1500
 
 
@@ -40,9 +38,12 @@ class GradingPlugin:
 
     name = "autograder-grading"
 
-    def __init__(self, submission: Path, limits: Limits | None = None,
+    def __init__(self, submission: Path, solutions: Path, suites: Path,
+                 limits: Limits | None = None,
                  on_record: Callable[[TestRecord], None] | None = None):
         self.submission = Path(submission)
+        self.solutions, self.suites = Path(solutions), Path(suites)
+        self._hide = [self.solutions, self.suites]
         self.limits = limits
         self.records: list[TestRecord] = []
         self.collection_errors: list[str] = []
@@ -55,12 +56,13 @@ class GradingPlugin:
 
     def student_worker(self) -> Student:
         if self._student is None:
-            self._student = Student(self.submission, limits=self.limits)
+            self._student = Student(self.submission, limits=self.limits, hide=self._hide)
         return self._student
 
     def reference_worker(self) -> Student:
         if self._reference is None:
-            self._reference = Student(SOLUTIONS, limits=self.limits, label="reference")
+            self._reference = Student(self.solutions, limits=self.limits, hide=self._hide,
+                                      label="reference")
         return self._reference
 
     @property
@@ -99,7 +101,7 @@ class GradingPlugin:
 
     @pytest.fixture(scope="session")
     def solution(self) -> InProcessStudent:
-        return InProcessStudent(SOLUTIONS)
+        return InProcessStudent(self.solutions)
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         worker = self.student_worker()

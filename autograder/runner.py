@@ -44,13 +44,13 @@ def resolve_submission(path: str | Path) -> Path:
     return root.resolve()
 
 
-def test_files(module: str, public_only: bool = False,
-               select: Iterable[str] | None = None) -> list[Path]:
+def test_files(module: str, public_only: bool = False, select: Iterable[str] | None = None,
+               solutions: Path = SOLUTIONS, suites: Path = SUITES) -> list[Path]:
     """The trusted test files of a module: its public tests, then its hidden suite."""
-    public_dir = SOLUTIONS / module / "tests"
+    public_dir = solutions / module / "tests"
     if not public_dir.is_dir():
         public_dir = EXERCISES / module / "tests"
-    folders = [public_dir] + ([] if public_only else [SUITES / module])
+    folders = [public_dir] + ([] if public_only else [suites / module])
     files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("test_*.py"))]
     wanted = set(select) if select else None
     return [f for f in files if wanted is None or f.name in wanted]
@@ -71,26 +71,32 @@ def submission_notes(submission: Path, modules: Iterable[str]) -> list[str]:
 def grade(submission: str | Path, modules: Iterable[str] | None = None,
           public_only: bool = False, select: Iterable[str] | None = None, jobs: int = 1,
           limits: Limits | None = None,
-          on_record: Callable[[TestRecord], None] | None = None) -> GradeResult:
-    """Grade a submission; the result always holds a record for every selected test."""
+          on_record: Callable[[TestRecord], None] | None = None,
+          solutions: Path = SOLUTIONS, suites: Path = SUITES) -> GradeResult:
+    """Grade a submission; the result always holds a record for every selected test.
+
+    `solutions` and `suites` say where the trusted reference and hidden tests are (by default
+    this repository's); the sandbox hides both from the submission."""
     root = resolve_submission(submission)
     chosen = list(modules) if modules else list(MODULES)
     unknown = [m for m in chosen if m not in MODULES]
     if unknown:
         raise GradingError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
-    chosen = [m for m in chosen if test_files(m, public_only, select)]
+    course = {"solutions": Path(solutions), "suites": Path(suites)}
+    chosen = [m for m in chosen if test_files(m, public_only, select, **course)]
     start = time.perf_counter()
     if jobs > 1 and len(chosen) > 1:
         groups = [chosen[i::jobs] for i in range(min(jobs, len(chosen)))]
         with ThreadPoolExecutor(len(groups)) as pool:
             parts = list(pool.map(
-                lambda group: _grade_in_subprocess(root, group, public_only, select), groups))
+                lambda group: _grade_in_subprocess(root, group, public_only, select, course),
+                groups))
         result = GradeResult.merge(parts)
         if on_record is not None:
             for record in result.tests:
                 on_record(record)
     else:
-        result = _grade_here(root, chosen, public_only, select, limits, on_record)
+        result = _grade_here(root, chosen, public_only, select, limits, on_record, course)
     result.submission = str(root)
     result.notes = submission_notes(root, chosen) + result.notes
     result.execution_time = round(time.perf_counter() - start, 3)
@@ -99,19 +105,20 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
 
 def _grade_here(root: Path, modules: list[str], public_only: bool,
                 select: Iterable[str] | None, limits: Limits | None,
-                on_record: Callable[[TestRecord], None] | None) -> GradeResult:
+                on_record: Callable[[TestRecord], None] | None,
+                course: dict[str, Path]) -> GradeResult:
     import pytest
 
     from autograder.plugin import GradingPlugin
 
-    files = [str(f) for m in modules for f in test_files(m, public_only, select)]
-    plugin = GradingPlugin(root, limits=limits, on_record=on_record)
+    files = [str(f) for m in modules for f in test_files(m, public_only, select, **course)]
+    plugin = GradingPlugin(root, limits=limits, on_record=on_record, **course)
     if not files:
         return GradeResult(isolation=plugin.isolation)
     helper_dirs = sorted({str(Path(f).parent) for f in files})
     sys.path[:0] = [d for d in helper_dirs if d not in sys.path]
     args = ["-c", str(_PYTEST_INI), "--rootdir", str(REPO_ROOT), "--noconftest",
-            "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:terminal",
+            "--import-mode=importlib", "-p", "no:cacheprovider",
             "-p", "no:logging", "-q", *files]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
@@ -123,13 +130,14 @@ def _grade_here(root: Path, modules: list[str], public_only: bool,
 
 
 def _grade_in_subprocess(root: Path, modules: list[str], public_only: bool,
-                         select: Iterable[str] | None) -> GradeResult:
+                         select: Iterable[str] | None, course: dict[str, Path]) -> GradeResult:
     """Grade some modules in a fresh trusted process (for --jobs)."""
     with tempfile.TemporaryDirectory(prefix="autograder-part-") as tmp:
         out = Path(tmp) / "part.json"
         command = [sys.executable, "-m", "autograder.runner", str(root), str(out),
                    json.dumps({"modules": modules, "public_only": public_only,
-                               "select": list(select) if select else None})]
+                               "select": list(select) if select else None,
+                               "course": {k: str(v) for k, v in course.items()}})]
         completed = subprocess.run(command, capture_output=True, text=True, env=os.environ)
         if completed.returncode != 0 or not out.exists():
             tail = (completed.stderr or completed.stdout)[-800:]
@@ -140,8 +148,9 @@ def _grade_in_subprocess(root: Path, modules: list[str], public_only: bool,
 def _main() -> None:
     """Entry point of the per-module subprocesses started by `grade(..., jobs=N)`."""
     root, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+    course = {k: Path(v) for k, v in options["course"].items()}
     result = _grade_here(Path(root), options["modules"], options["public_only"],
-                         options["select"], None, None)
+                         options["select"], None, None, course)
     out.write_text(json.dumps(result.to_dict()))
 
 

@@ -124,7 +124,7 @@ class Sandbox:
         self.submission = Path(submission).resolve()
         self.limits = limits or Limits()
         default_hide = [REPO_ROOT / "solutions", REPO_ROOT / "autograder" / "suites"]
-        self.hide = [p for p in (hide if hide is not None else default_hide)
+        self.hide = [p.resolve() for p in (hide if hide is not None else default_hide)
                      if p.resolve() != self.submission and p.is_dir()]
         self._base = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
         os.chmod(self._base, 0o755)

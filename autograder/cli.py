@@ -1,0 +1,154 @@
+"""The `autograder` command.
+
+    autograder grade SUBMISSION [--module ID ...] [--format text|json|markdown|classroom|junit]
+                                [--output FILE] [--public-only] [--jobs N]
+    autograder release [--check]
+
+`grade` exits 0 whenever grading finished, whatever the score; 2 with one clear message when
+it could not grade (a bad path or option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.results import MODULES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade one submission")
+    grade.add_argument("submission", nargs="?", default=None,
+                       help="a folder laid out like exercises/ (or a repository holding "
+                            "exercises/); default: the reference solutions/")
+    grade.add_argument("--module", action="append", choices=MODULES, dest="modules",
+                       help="grade only this module (repeatable)")
+    grade.add_argument("--format", default="text",
+                       choices=["text", "json", "markdown", "classroom", "junit"])
+    grade.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    grade.add_argument("--public-only", action="store_true",
+                       help="run only the public tests (what students see)")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="modules graded in parallel (default: the number of cores)")
+
+    release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    release.add_argument("--check", action="store_true",
+                         help="only report whether exercises/ is out of date (exit 1 if so)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "grade":
+            return _grade(args)
+        if args.command == "release":
+            return _release(args)
+    except KeyboardInterrupt:
+        print("autograder: interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from autograder.formats import render
+    from autograder.runner import SOLUTIONS, GradingError, grade
+
+    if args.jobs < 1:
+        return _fail("--jobs must be at least 1")
+    submission = args.submission or SOLUTIONS
+    try:
+        with _progress() as on_record:
+            result = grade(submission, modules=args.modules, public_only=args.public_only,
+                           jobs=args.jobs, on_record=on_record)
+    except GradingError as error:
+        return _fail(str(error))
+    report = render(result, args.format)
+    if args.output is None:
+        sys.stdout.write(report)
+    else:
+        try:
+            write_atomically(args.output, report)
+        except OSError as error:
+            return _fail(f"cannot write {args.output}: {error.strerror}")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from autograder.release import EXERCISES, stale_files, write_exercises
+
+    if args.check:
+        stale = stale_files()
+        if stale:
+            print(f"exercises/ is out of date in {len(stale)} file(s); run `autograder release`:",
+                  *stale, sep="\n  ")
+            return 1
+        print("exercises/ is up to date")
+        return 0
+    written = write_exercises()
+    print(f"wrote {len(written)} files to {EXERCISES}")
+    return 0
+
+
+class _progress:
+    """A progress line on stderr while tests finish (only on a terminal)."""
+
+    def __enter__(self):
+        self._bar = None
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                             TimeElapsedColumn(), transient=True, console=_stderr_console())
+        self._bar.start()
+        self._task = self._bar.add_task("grading…", total=None)
+        self._counts = {"passed": 0, "failed": 0}
+        return self._advance
+
+    def _advance(self, record) -> None:
+        self._counts["passed" if record.passed else "failed"] += 1
+        self._bar.update(self._task, description=(
+            f"grading {record.module}: {self._counts['passed']} passed, "
+            f"{self._counts['failed']} failed"))
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a fresh temporary file and a rename, so a file or link planted at `path`
+    is replaced, never followed or appended to."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fail(message: str) -> int:
+    print(f"autograder: {message}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
