@@ -172,9 +172,8 @@ def train_bpe(
     Example: ``train_bpe("aaab", 257)`` merges ``(b"a", b"a")`` (count 2 beats ``(b"a", b"b")``'s 1).
 
     The traps:
-    - Tokens are identified by their bytes: two merges may build the same bytes
-      (``(b"a", b"bc")`` and ``(b"ab", b"c")``); both get an id, but from then on they are the
-      same token for counting.
+    - Ties compare the pairs' bytes, never their ids: ``(b"ab", b"c")`` beats
+      ``(b"a", b"bcd")`` because ``b"ab" > b"a"``, whatever ids the tokens have.
     - Speed: recounting every pair after every merge is far too slow. Keep the counts and, for
       each pair, the pre-tokens that contain it; after a merge update only those pre-tokens.
     - Duplicate special tokens count once; ``vocab_size < 256 + len(special_tokens)`` raises

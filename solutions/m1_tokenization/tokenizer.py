@@ -217,7 +217,7 @@ class BPETokenizer:
         emoji may be split over several tokens); a lone piece of a character becomes "\\ufffd"
         instead of an error. An unknown id raises ``KeyError`` (or ``ValueError``).
         """
-        # BEGIN SOLUTION: b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
+        # BEGIN SOLUTION: Join the bytes of all ids first, then decode once with errors="replace".
         return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
         # END SOLUTION
 
