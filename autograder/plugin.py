@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 import pytest
 
-from autograder.remote import DEFAULT_CALL_TIMEOUT, Student, StudentError, WorkerFailure
+from autograder.remote import (DEFAULT_CALL_TIMEOUT, CallLog, Student, StudentError,
+                               WorkerFailure)
 from autograder.results import TestRecord
 from autograder.sandbox.launcher import Limits
 from autograder.student_conftest import MARKERS, InProcessStudent
@@ -33,6 +34,24 @@ def test_location(path: Path) -> tuple[str, str]:
     return path.parent.name, "hidden"
 
 
+class _Unsandboxed(InProcessStudent):
+    """The submission imported into the grading process: no isolation at all. Only for
+    measuring the sandbox's overhead on trusted code (the reference)."""
+
+    call_timeout = DEFAULT_CALL_TIMEOUT
+    isolation = {"network": "none (in-process)", "filesystem": "none", "user": "grader"}
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        self.log = CallLog()
+
+    def take_output(self) -> str:
+        return ""
+
+    def close(self) -> None:
+        pass
+
+
 class GradingPlugin:
     """Registered with `pytest.main(plugins=[...])` by the runner."""
 
@@ -40,8 +59,10 @@ class GradingPlugin:
 
     def __init__(self, submission: Path, solutions: Path, suites: Path,
                  limits: Limits | None = None,
-                 on_record: Callable[[TestRecord], None] | None = None):
+                 on_record: Callable[[TestRecord], None] | None = None,
+                 in_process: bool = False):
         self.submission = Path(submission)
+        self.in_process = in_process
         self.solutions, self.suites = Path(solutions), Path(suites)
         self._hide = [self.solutions, self.suites]
         self.limits = limits
@@ -55,11 +76,15 @@ class GradingPlugin:
     # ------------------------------------------------------------------ workers
 
     def student_worker(self) -> Student:
+        if self._student is None and self.in_process:
+            self._student = _Unsandboxed(self.submission)
         if self._student is None:
             self._student = Student(self.submission, limits=self.limits, hide=self._hide)
         return self._student
 
     def reference_worker(self) -> Student:
+        if self._reference is None and self.in_process:
+            self._reference = _Unsandboxed(self.solutions)
         if self._reference is None:
             self._reference = Student(self.solutions, limits=self.limits, hide=self._hide,
                                       label="reference")

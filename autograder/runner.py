@@ -72,20 +72,23 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
           public_only: bool = False, select: Iterable[str] | None = None, jobs: int = 1,
           limits: Limits | None = None,
           on_record: Callable[[TestRecord], None] | None = None,
-          solutions: Path = SOLUTIONS, suites: Path = SUITES) -> GradeResult:
+          solutions: Path = SOLUTIONS, suites: Path = SUITES,
+          in_process: bool = False) -> GradeResult:
     """Grade a submission; the result always holds a record for every selected test.
 
     `solutions` and `suites` say where the trusted reference and hidden tests are (by default
-    this repository's); the sandbox hides both from the submission."""
+    this repository's); the sandbox hides both from the submission. `in_process=True` skips
+    the sandbox entirely: only for trusted code, to measure the sandbox's overhead."""
     root = resolve_submission(submission)
     chosen = list(modules) if modules else list(MODULES)
     unknown = [m for m in chosen if m not in MODULES]
     if unknown:
         raise GradingError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
     course = {"solutions": Path(solutions), "suites": Path(suites)}
+    notes = submission_notes(root, chosen)
     chosen = [m for m in chosen if test_files(m, public_only, select, **course)]
     start = time.perf_counter()
-    if jobs > 1 and len(chosen) > 1:
+    if jobs > 1 and len(chosen) > 1 and not in_process:
         groups = [chosen[i::jobs] for i in range(min(jobs, len(chosen)))]
         with ThreadPoolExecutor(len(groups)) as pool:
             parts = list(pool.map(
@@ -96,9 +99,10 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
             for record in result.tests:
                 on_record(record)
     else:
-        result = _grade_here(root, chosen, public_only, select, limits, on_record, course)
+        result = _grade_here(root, chosen, public_only, select, limits, on_record, course,
+                             in_process)
     result.submission = str(root)
-    result.notes = submission_notes(root, chosen) + result.notes
+    result.notes = notes + result.notes
     result.execution_time = round(time.perf_counter() - start, 3)
     return result
 
@@ -106,13 +110,14 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
 def _grade_here(root: Path, modules: list[str], public_only: bool,
                 select: Iterable[str] | None, limits: Limits | None,
                 on_record: Callable[[TestRecord], None] | None,
-                course: dict[str, Path]) -> GradeResult:
+                course: dict[str, Path], in_process: bool = False) -> GradeResult:
     import pytest
 
     from autograder.plugin import GradingPlugin
 
     files = [str(f) for m in modules for f in test_files(m, public_only, select, **course)]
-    plugin = GradingPlugin(root, limits=limits, on_record=on_record, **course)
+    plugin = GradingPlugin(root, limits=limits, on_record=on_record, in_process=in_process,
+                           **course)
     if not files:
         return GradeResult(isolation=plugin.isolation)
     helper_dirs = sorted({str(Path(f).parent) for f in files})
