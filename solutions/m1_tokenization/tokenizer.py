@@ -68,6 +68,7 @@ def gpt2_files() -> tuple[Path, Path]:
 # Pre-tokens cached per tokenizer before the cache is emptied: keeps memory bounded on endless
 # streams of new words while keeping the hit rate on ordinary text.
 _CACHE_LIMIT = 200_000
+_BYTE_TOKENS = [bytes([b]) for b in range(256)]
 
 
 # END SOLUTION
@@ -256,12 +257,15 @@ class BPETokenizer:
 
     def _encode_pretoken(self, pretoken: str) -> tuple[int, ...]:
         """Replay the merges on one pre-token, lowest rank first (GPT-2's ``bpe``)."""
-        parts = [bytes([b]) for b in pretoken.encode("utf-8")]
+        parts = [_BYTE_TOKENS[b] for b in pretoken.encode("utf-8")]
         ranks = self._ranks
         while len(parts) > 1:
-            pairs = list(zip(parts, parts[1:]))
-            best = min(pairs, key=lambda pair: ranks.get(pair, float("inf")))
-            if best not in ranks:
+            best, best_rank = None, len(ranks)
+            for pair in zip(parts, parts[1:]):
+                rank = ranks.get(pair, best_rank)
+                if rank < best_rank:
+                    best, best_rank = pair, rank
+            if best is None:
                 break
             merged, i, out = best[0] + best[1], 0, []
             while i < len(parts):
