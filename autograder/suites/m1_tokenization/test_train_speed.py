@@ -1,0 +1,40 @@
+"""Hidden test: train_bpe updates pair counts incrementally (speed against the reference, same run)."""
+
+import pytest
+
+from m1_helpers import pseudo_words_corpus
+
+BPE = "m1_tokenization.bpe"
+
+# A trainer that recounts every pair after every merge is 20-50x slower than the reference on
+# this corpus (thousands of distinct words, 600 merges); one that updates only the words
+# containing the merged pair is within a few times of it.
+MAX_RATIO = 10.0
+
+
+@pytest.mark.points(3)
+@pytest.mark.call_timeout(90)
+@pytest.mark.hint(
+    "Do not recount all pairs after each merge. Keep the pair counts and, for each pair, the "
+    "pre-tokens that contain it; after a merge update only those pre-tokens."
+)
+def test_trainer_is_incremental(student, reference):
+    text = pseudo_words_corpus(40000, seed=11)
+    vocab_size = 256 + 600
+    train_student = student.function(BPE, "train_bpe")
+    train_reference = reference.function(BPE, "train_bpe")
+    # Warm both workers up so that neither measurement includes importing the module.
+    train_student("warm up the worker", 260)
+    train_reference("warm up the worker", 260)
+
+    reference_seconds = []
+    for _ in range(2):
+        with reference.measure() as timing:
+            want = train_reference(text, vocab_size)
+        reference_seconds.append(timing.seconds)
+    with student.measure() as timing:
+        got = train_student(text, vocab_size)
+
+    assert [tuple(m) for m in got[1]] == [tuple(m) for m in want[1]], "the merges are wrong on the speed corpus"
+    ratio = timing.seconds / min(reference_seconds)
+    assert ratio <= MAX_RATIO, f"train_bpe took {ratio:.0f}x as long as the reference (limit {MAX_RATIO:.0f}x)"
