@@ -67,7 +67,7 @@ def gpt2_files() -> tuple[Path, Path]:
 # BEGIN SOLUTION REMOVE
 # Pre-tokens cached per tokenizer before the cache is emptied: keeps memory bounded on endless
 # streams of new words while keeping the hit rate on ordinary text.
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 50_000
 _BYTE_TOKENS = [bytes([b]) for b in range(256)]
 
 
