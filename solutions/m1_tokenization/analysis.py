@@ -29,7 +29,24 @@ Three questions, each answered by measuring instead of believing:
    ``letter_visibility``).
 
 A *tokenizer* below is any object with ``encode(text) -> list[int]``, ``decode(ids) -> str`` and
-a ``vocab`` dict (id -> bytes), such as ``BPETokenizer``.
+a ``vocab`` dict (id -> bytes), such as ``BPETokenizer``. Words are ``split_words(text)``.
+
+Exact results (details and errors in each docstring):
+
+    granularity(tok, text)          {"bytes", "characters", "subwords", "words"}: four lengths
+    build_word_vocab(text, n)       distinct words, count descending, ties alphabetical, first n
+    oov_rate(vocab, text)           share of word occurrences not in vocab
+    bytes_per_token(tok, text)      UTF-8 bytes / number of ids
+    embedding_parameters(V, d)      V * d, doubled when the output layer is not tied
+    vocab_size_sweep(train, heldout, sizes, d, specials)
+                                    per size: {"vocab_size", "num_merges", "tokens",
+                                    "bytes_per_token", "embedding_parameters"} on heldout
+    rare_token_fraction(ids, V, m)  share of ids 0..V-1 seen fewer than m times
+    id_agreement(vocab_a, vocab_b)  share of shared ids with equal bytes
+    decode_with_wrong_tokenizer(text, enc, dec)
+                                    dec.decode(ids of enc.encode(text) that dec.vocab has)
+    token_pieces(tok, text)         each id decoded on its own
+    letter_visibility(tok, word, c) {"pieces", "count", "standalone", "hidden"}
 """
 
 from __future__ import annotations
