@@ -5,13 +5,17 @@
     autograder release [--check]
 
 `grade` exits 0 whenever grading finished, whatever the score; 2 with one clear message when
-it could not grade (a bad path or option).
+it could not grade (a bad path or option). Further commands live one per module in
+`autograder/commands/` (a module there defines `register(subparsers)`, which adds its parser
+and sets `handler=` to a function taking the parsed arguments and returning the exit status).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import sys
 import tempfile
 from pathlib import Path
@@ -40,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
     release.add_argument("--check", action="store_true",
                          help="only report whether exercises/ is out of date (exit 1 if so)")
+    release.add_argument("--to", type=Path, dest="template_to",
+                         help="write the student template repository into this folder")
+
+    import autograder.commands
+
+    for info in sorted(pkgutil.iter_modules(autograder.commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"autograder.commands.{info.name}").register(commands)
     return parser
 
 
@@ -50,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             return _grade(args)
         if args.command == "release":
             return _release(args)
+        return args.handler(args)
     except KeyboardInterrupt:
         print("autograder: interrupted", file=sys.stderr)
         return 130
@@ -83,6 +95,12 @@ def _grade(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from autograder.release import EXERCISES, stale_files, write_exercises
 
+    if args.template_to is not None:
+        from autograder.template import write_template
+
+        written = write_template(args.template_to)
+        print(f"wrote the student template ({len(written)} files) to {args.template_to}")
+        return 0
     if args.check:
         stale = stale_files()
         if stale:
