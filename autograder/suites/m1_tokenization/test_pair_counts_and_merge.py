@@ -10,17 +10,10 @@ BPE = "m1_tokenization.bpe"
 
 @pytest.mark.points(1)
 @pytest.mark.hint("Count every adjacent pair, overlapping ones too: a run of n equal ids holds n - 1 pairs.")
-@pytest.mark.parametrize(
-    "ids, expected",
-    [
-        ([7, 7, 7, 7, 7], {(7, 7): 4}),
-        ([3, 3, 4, 3, 3, 3], {(3, 3): 3, (3, 4): 1, (4, 3): 1}),
-    ],
-    ids=["run-of-five", "runs-around-another-id"],
-)
-def test_pair_counts_count_overlapping_pairs(student, ids, expected):
+def test_pair_counts_count_overlapping_pairs(student):
     get_pair_counts = student.function(BPE, "get_pair_counts")
-    assert dict(get_pair_counts(ids)) == expected, "wrong counts for a run of equal ids"
+    assert dict(get_pair_counts([7, 7, 7, 7, 7])) == {(7, 7): 4}, "wrong counts for a run of five equal ids"
+    assert dict(get_pair_counts([3, 3, 4, 3, 3, 3])) == {(3, 3): 3, (3, 4): 1, (4, 3): 1}, "wrong counts for runs around another id"
 
 
 @pytest.mark.points(1)

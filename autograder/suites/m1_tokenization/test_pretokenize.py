@@ -13,8 +13,7 @@ GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+
 PLAIN_TEXTS = {
     "contractions": "I'm sure they'll say we've done what you'd do; it's theirs, isn't it? DON'T",
     "whitespace-runs": "a   b\n\n  c  \t\td    \n",
-    "unicode-letters-numbers": "Größe 3.14€ 東京タワー ١٢٣ x²  😀!! ok",
-    "punctuation": "...hello!!! ?? (x) -> [y]; \"quoted\" 'single'",
+    "unicode-numbers-punctuation": "Größe 3.14€ 東京タワー ١٢٣ x²  😀!! ok ...hello!!! ?? (x) -> [y]; \"q\" 'single'",
 }
 
 
