@@ -21,12 +21,15 @@ reciprocal rank measure which search finds them: run ``python -m m2_embeddings.s
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Callable, Collection, Sequence
 
+# BEGIN SOLUTION REMOVE
+import math
+from collections import Counter
+
+# END SOLUTION
 import numpy as np
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

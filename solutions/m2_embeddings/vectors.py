@@ -21,7 +21,10 @@ With unit vectors, differences encode relations: king - man + woman lands near q
 
 from __future__ import annotations
 
+# BEGIN SOLUTION REMOVE
 import math
+
+# END SOLUTION
 from typing import Sequence
 
 import numpy as np

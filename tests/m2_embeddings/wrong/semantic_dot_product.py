@@ -1,0 +1,232 @@
+"""Wrong: semantic_search ranks by the dot product of the raw embeddings."""
+
+from __future__ import annotations
+
+REPLACES = "search.py"
+
+import json
+import re
+from pathlib import Path
+from typing import Callable, Collection, Sequence
+
+# BEGIN SOLUTION REMOVE
+import math
+from collections import Counter
+
+# END SOLUTION
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+WORD_RE = re.compile(r"\w+")
+
+
+def mean_pool(token_embeddings: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    """Average each text's token vectors over its real tokens: one vector per text.
+
+    Input: ``token_embeddings [B, T, d]`` (float); ``attention_mask [B, T]``, nonzero at real
+    tokens and zero at padding (read as boolean: 2 counts once, like 1).
+    Output: ``[B, d]`` float array; a row whose mask is all zero is all zeros.
+    Example: embeddings ``[[[1., 1.], [3., 5.], [9., 9.]]]`` with mask ``[[1, 1, 0]]`` give
+    ``[[2., 3.]]`` — the padding vector ``[9., 9.]`` is ignored.
+    Wrong ranks or shapes that do not match raise ``ValueError``.
+
+    The trap: ``token_embeddings.mean(axis=1)`` divides by T, padding included, so the same
+    sentence gets a different vector depending on how long its batch-mates are.
+    """
+    # BEGIN SOLUTION: Turn the mask into 0/1 floats, sum the masked vectors over T and divide by the mask sum (guard 0).
+    token_embeddings = np.asarray(token_embeddings)
+    attention_mask = np.asarray(attention_mask)
+    if token_embeddings.ndim != 3 or attention_mask.shape != token_embeddings.shape[:2]:
+        raise ValueError(
+            f"expected [B, T, d] and [B, T], got {token_embeddings.shape} and {attention_mask.shape}"
+        )
+    dtype = token_embeddings.dtype if token_embeddings.dtype.kind == "f" else np.float64
+    weights = (attention_mask != 0).astype(dtype)
+    sums = np.einsum("btd,bt->bd", token_embeddings.astype(dtype), weights)
+    counts = weights.sum(axis=1, keepdims=True)
+    return np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+    # END SOLUTION
+
+
+def bm25_search(
+    query: str, docs: Sequence[str], k: int, k1: float = 1.5, b: float = 0.75
+) -> list[tuple[int, float]]:
+    """Rank documents by Okapi BM25, the classic keyword-search score.
+
+    Tokens are ``re.findall(r"\\w+", text.lower())``. With N documents, average length ``avgdl``
+    (in tokens), and for a query token t that occurs in ``n(t)`` documents and ``f`` times in
+    document D of length ``|D|``:
+
+        idf(t)      = ln(1 + (N - n(t) + 0.5) / (n(t) + 0.5))
+        score(D, q) = sum over the query's tokens t (a repeated token counts each time) of
+                      idf(t) * f * (k1 + 1) / (f + k1 * (1 - b + b * |D| / avgdl))
+
+    Input: query, documents, ``k >= 0``. Output: ``min(k, len(docs))`` pairs
+    ``(doc_index, score)`` best first, equal scores by the lower index; documents that share no
+    word with the query score 0.0 and fill the end of the list. No documents: ``[]``.
+    ``k < 0`` raises ``ValueError``.
+    Example: ``bm25_search("red fox", ["a red car", "the quick fox", "a red fox"], 2)[0][0] == 2``.
+
+    The trap: the textbook idf ``ln((N - n + 0.5) / (n + 0.5))`` is negative for a word in more
+    than half of the documents, so matching it would *lower* a score; the ``1 +`` keeps it
+    positive. And a document with no text must not divide by a zero ``avgdl``.
+    """
+    # BEGIN SOLUTION: Tokenize docs and query; compute document frequencies and avgdl; sum each query token's term; stable sort by -score.
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+        raise ValueError(f"k must be a non-negative int, got {k!r}")
+    if not docs:
+        return []
+    doc_counts = [Counter(WORD_RE.findall(doc.lower())) for doc in docs]
+    lengths = [sum(counts.values()) for counts in doc_counts]
+    n_docs = len(docs)
+    avgdl = sum(lengths) / n_docs
+    doc_freq = Counter(term for counts in doc_counts for term in counts)
+    scores = [0.0] * n_docs
+    for term in WORD_RE.findall(query.lower()):
+        n = doc_freq[term]
+        if n == 0:
+            continue
+        idf = math.log(1 + (n_docs - n + 0.5) / (n + 0.5))
+        for i, counts in enumerate(doc_counts):
+            f = counts[term]
+            if f:
+                norm = k1 * (1 - b + b * lengths[i] / avgdl)
+                scores[i] += idf * f * (k1 + 1) / (f + norm)
+    order = sorted(range(n_docs), key=lambda i: (-scores[i], i))
+    return [(i, scores[i]) for i in order[:k]]
+    # END SOLUTION
+
+
+def semantic_search(
+    query: str, docs: Sequence[str], embed: Callable[[list[str]], np.ndarray], k: int
+) -> list[tuple[int, float]]:
+    """Rank documents by the cosine similarity of their embeddings to the query's.
+
+    Input: query, documents, ``embed`` (a list of n texts -> array ``[n, d]``), ``k >= 0``.
+    Output: ``min(k, len(docs))`` pairs ``(doc_index, cosine)`` best first, equal scores by the
+    lower index. Embed all documents in one call, ``embed(list(docs))``, and the query in
+    another, ``embed([query])``. No documents: ``[]`` (``embed`` need not be called).
+    A zero vector scores 0.0, never NaN. ``k < 0`` raises ``ValueError``.
+    Example: with an ``embed`` that maps "car" and "automobile" to nearby vectors,
+    ``semantic_search("automobile", ["banana", "car"], embed, 1) == [(1, 0.93...)]``.
+
+    The trap: ranking by the dot product instead of the cosine lets long vectors win whatever
+    their direction; not every model returns unit-length vectors. And ``embed(query)`` with a
+    bare string would embed each character: always pass a list.
+    """
+    # BEGIN SOLUTION: Embed the docs (one batch) and [query]; scale rows to unit length (zero rows stay zero); dot products; stable sort.
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+        raise ValueError(f"k must be a non-negative int, got {k!r}")
+    if not docs:
+        return []
+    doc_vectors = np.asarray(embed(list(docs)), dtype=np.float64)
+    query_vector = np.asarray(embed([query]), dtype=np.float64)
+    if doc_vectors.ndim != 2 or doc_vectors.shape[0] != len(docs) or query_vector.shape != (1, doc_vectors.shape[1]):
+        raise ValueError(f"embed returned shapes {doc_vectors.shape} and {query_vector.shape}")
+
+    def unit(rows: np.ndarray) -> np.ndarray:
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+
+    scores = doc_vectors @ query_vector[0]
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [(int(i), float(scores[i])) for i in order]
+    # END SOLUTION
+
+
+def recall_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> float:
+    """Fraction of the relevant documents that appear among the first ``k`` results.
+
+    Input: ``ranked`` document indices best first, ``relevant`` the indices that answer the
+    query (at least one), ``k >= 1``.
+    Output: a float in [0, 1]. Example: ``recall_at_k([4, 7, 1], {1, 9}, 3) == 0.5``.
+    Empty ``relevant`` or ``k < 1`` raises ``ValueError``.
+
+    The trap: dividing by ``k`` measures precision, not recall: with one relevant document found
+    at rank 1, recall@5 is 1.0, precision@5 is 0.2. A document listed twice counts once.
+    """
+    # BEGIN SOLUTION: Intersect set(ranked[:k]) with set(relevant) and divide by len(set(relevant)).
+    relevant = set(relevant)
+    if not relevant:
+        raise ValueError("a query needs at least one relevant document")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    return len(set(ranked[:k]) & relevant) / len(relevant)
+    # END SOLUTION
+
+
+def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int]) -> float:
+    """1 / (rank of the first relevant result), ranks counted from 1; 0.0 when none is found.
+
+    Input: ``ranked`` document indices best first, ``relevant`` the relevant indices (at least
+    one). Output: a float in [0, 1]; its mean over queries is the MRR.
+    Example: ``reciprocal_rank([4, 7, 1], {1, 9}) == 1 / 3``.
+    Empty ``relevant`` raises ``ValueError``.
+
+    The trap: ``enumerate`` counts from 0, and 1 / 0 for a hit at the top is not the answer 1.0.
+    """
+    # BEGIN SOLUTION: Walk the ranking with enumerate(ranked, start=1); return 1 / rank at the first relevant doc.
+    relevant = set(relevant)
+    if not relevant:
+        raise ValueError("a query needs at least one relevant document")
+    for rank, doc in enumerate(ranked, start=1):
+        if doc in relevant:
+            return 1.0 / rank
+    return 0.0
+    # END SOLUTION
+
+
+def load_documents() -> list[str]:
+    """The Larkspur help pages, each as "title\\ntext", in the order of ``data/api_docs.jsonl``."""
+    return [f"{page['title']}\n{page['text']}" for page in _read_jsonl("api_docs.jsonl")]
+
+
+def load_queries() -> list[tuple[str, list[int]]]:
+    """``(query, relevant document indices)`` pairs from ``data/queries.jsonl``."""
+    index = {page["slug"]: i for i, page in enumerate(_read_jsonl("api_docs.jsonl"))}
+    return [(q["query"], [index[slug] for slug in q["relevant"]]) for q in _read_jsonl("queries.jsonl")]
+
+
+def collection_texts() -> list[str]:
+    """Every text the comparison embeds: the documents, then the queries."""
+    return load_documents() + [query for query, _ in load_queries()]
+
+
+def build_embedding_data() -> None:
+    """Recompute ``data/embeddings.npz``, the shipped vectors of ``collection_texts()``."""
+    from m2_embeddings.model import save_shipped
+
+    save_shipped(collection_texts())
+
+
+def _read_jsonl(name: str) -> list[dict]:
+    with open(DATA_DIR / name, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def evaluate(
+    search: Callable[[str, int], list[tuple[int, float]]],
+    queries: Sequence[tuple[str, Sequence[int]]],
+    k: int = 5,
+) -> dict[str, float]:
+    """Mean recall@k and MRR (over each query's top ``k``) of ``search(query, k)``."""
+    rankings = [[doc for doc, _ in search(query, k)] for query, _ in queries]
+    recalls = [recall_at_k(ranking, relevant, k) for ranking, (_, relevant) in zip(rankings, queries)]
+    ranks = [reciprocal_rank(ranking, relevant) for ranking, (_, relevant) in zip(rankings, queries)]
+    return {f"recall@{k}": float(np.mean(recalls)), "mrr": float(np.mean(ranks))}
+
+
+def compare(k: int = 5) -> dict[str, dict[str, float]]:
+    """BM25 versus semantic search (all-MiniLM-L6-v2) on the Larkspur collection."""
+    from m2_embeddings.model import embed
+
+    docs, queries = load_documents(), load_queries()
+    return {
+        "bm25": evaluate(lambda q, n: bm25_search(q, docs, n), queries, k),
+        "semantic": evaluate(lambda q, n: semantic_search(q, docs, embed, n), queries, k),
+    }
+
+
+if __name__ == "__main__":
+    for name, scores in compare().items():
+        print(f"{name:>9}  " + "  ".join(f"{metric} {value:.3f}" for metric, value in scores.items()))
