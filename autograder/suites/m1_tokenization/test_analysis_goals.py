@@ -1,32 +1,55 @@
 """Hidden tests: analysis.py — subwords (goal 2), vocabulary size (goal 3), matching tokenizers (goal 4).
 
-Functions that take a tokenizer get GPT-2 as a trusted tokenizer made inside the worker
-(`autograder.worker_helpers.m3_tokenizer_zoo`), so these points do not depend on the
-student's own BPETokenizer; the trusted process computes the expected values with the same
-tokenizer and the reference analysis functions.
+Functions that take a tokenizer get the student's own ``BPETokenizer`` (GPT-2's files, or a
+byte-level vocabulary), living in the worker. The expected value is the reference analysis
+function applied in the trusted process to a view of that same tokenizer (its ``encode`` and
+``decode`` are remote calls, its ``vocab`` a copy), so these tests judge the analysis and
+never the tokenizer a second time.
 """
 
 import random
 
 import pytest
 
-from m1_helpers import ENDOFTEXT, GPT2_TEXTS, sample_corpus
+from m1_helpers import ENDOFTEXT, GPT2_TEXTS, gpt2_files, sample_corpus
 
 ANALYSIS = "m1_tokenization.analysis"
 BPE = "m1_tokenization.bpe"
 TOKENIZER = "m1_tokenization.tokenizer"
-GPT2_HELPER = "autograder.worker_helpers.m3_tokenizer_zoo:tokenizer"
 MIXED = "naïve café, Größe 東京 😀👍🏽 — it's 3.14!"
 
 
-def remote_gpt2(student):
-    return student.worker_helper(GPT2_HELPER, "gpt2")
+class TrustedView:
+    """A tokenizer in the worker seen from the trusted side: same ids, same strings."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._vocab = None
+
+    def encode(self, text):
+        return list(self._handle.encode(text))
+
+    def decode(self, ids):
+        return self._handle.decode(list(ids))
+
+    @property
+    def vocab(self):
+        if self._vocab is None:
+            self._vocab = dict(self._handle.fetch("vocab"))
+        return self._vocab
 
 
-def local_gpt2():
-    from autograder.worker_helpers.m3_tokenizer_zoo import tokenizer
+def gpt2_tokenizer(student):
+    """The student's GPT-2 tokenizer (worker handle) and its trusted view."""
+    handle = student.function(TOKENIZER, "BPETokenizer.from_files")(*gpt2_files(), [ENDOFTEXT])
+    return handle, TrustedView(handle)
 
-    return tokenizer("gpt2")
+
+def byte_tokenizer(student, extra: dict[int, bytes] | None = None):
+    """The student's BPETokenizer with the 256 byte tokens (plus ``extra``) and no merges."""
+    vocab = {i: bytes([i]) for i in range(256)} | (extra or {})
+    handle = student.function(TOKENIZER, "BPETokenizer")(vocab, [])
+    return handle, TrustedView(handle)
 
 
 def expected(solution, name, *args):
@@ -44,9 +67,10 @@ def course_text(solution, name: str) -> str:
 @pytest.mark.hint("bytes: len(text.encode('utf-8')); characters: len(text) (code points); subwords: len(tokenizer.encode(text)); words: len(split_words(text)).")
 def test_granularity(student, solution):
     granularity = student.function(ANALYSIS, "granularity")
+    tok, view = gpt2_tokenizer(student)
     for text in (MIXED, GPT2_TEXTS["german"], course_text(solution, "heldout.txt")[:3000]):
-        want = expected(solution, "granularity", local_gpt2(), text)
-        assert dict(granularity(remote_gpt2(student), text)) == want, "wrong sequence lengths"
+        want = expected(solution, "granularity", view, text)
+        assert dict(granularity(tok, text)) == want, "wrong sequence lengths"
 
 
 @pytest.mark.points(1)
@@ -92,11 +116,12 @@ def test_word_level_oov_on_heldout_text(student, solution):
 @pytest.mark.hint("Divide UTF-8 bytes (not characters) by the number of ids; no ids at all raises ValueError.")
 def test_bytes_per_token(student, solution):
     bytes_per_token = student.function(ANALYSIS, "bytes_per_token")
+    tok, view = gpt2_tokenizer(student)
     for text in (MIXED, GPT2_TEXTS["cjk"], GPT2_TEXTS["english"]):
-        want = expected(solution, "bytes_per_token", local_gpt2(), text)
-        assert bytes_per_token(remote_gpt2(student), text) == pytest.approx(want), "wrong bytes per token"
+        want = expected(solution, "bytes_per_token", view, text)
+        assert bytes_per_token(tok, text) == pytest.approx(want), "wrong bytes per token"
     with pytest.raises(ValueError):
-        bytes_per_token(remote_gpt2(student), "")
+        bytes_per_token(tok, "")
 
 
 @pytest.mark.points(1)
@@ -177,17 +202,11 @@ def test_id_agreement(student, solution):
     assert id_agreement(vocab, gpt2.vocab) == pytest.approx(want), "wrong agreement between a course tokenizer and GPT-2"
 
 
-def byte_tokenizer(student, extra: dict[int, bytes] | None = None):
-    """The student's BPETokenizer with the 256 byte tokens (plus ``extra``) and no merges."""
-    vocab = {i: bytes([i]) for i in range(256)} | (extra or {})
-    return student.function(TOKENIZER, "BPETokenizer")(vocab, [])
-
-
 @pytest.mark.points(1)
 @pytest.mark.hint("Decode the whole list of kept ids at once (a character may span several ids); the same tokenizer on both sides gives the text back.")
 def test_decode_with_the_same_tokenizer_round_trips(student):
     decode_wrong = student.function(ANALYSIS, "decode_with_wrong_tokenizer")
-    tok = byte_tokenizer(student)
+    tok, _ = byte_tokenizer(student)
     assert decode_wrong(MIXED, tok, tok) == MIXED, "decoding with the matching tokenizer must give the text back"
 
 
@@ -195,32 +214,31 @@ def test_decode_with_the_same_tokenizer_round_trips(student):
 @pytest.mark.hint("Keep exactly the ids that are keys of decoder.vocab (not those below len(vocab)), then decode them as one list.")
 def test_decode_with_a_mismatched_tokenizer(student, solution):
     decode_wrong = student.function(ANALYSIS, "decode_with_wrong_tokenizer")
-    extra = {1000: b" BANANA", 4000: b" KIWI"}
-    decoder = byte_tokenizer(student, extra)
-    local_decoder = solution.function(TOKENIZER, "BPETokenizer")({i: bytes([i]) for i in range(256)} | extra, [])
+    encoder, encoder_view = gpt2_tokenizer(student)
+    decoder, decoder_view = byte_tokenizer(student, {1000: b" BANANA", 4000: b" KIWI"})
     for text in (GPT2_TEXTS["english"], MIXED):
-        want = expected(solution, "decode_with_wrong_tokenizer", text, local_gpt2(), local_decoder)
-        assert decode_wrong(text, remote_gpt2(student), decoder) == want, "wrong text read through the mismatched tokenizer"
+        want = expected(solution, "decode_with_wrong_tokenizer", text, encoder_view, decoder_view)
+        assert decode_wrong(text, encoder, decoder) == want, "wrong text read through the mismatched tokenizer"
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("Decode each id on its own, in order: [tokenizer.decode([i]) for i in tokenizer.encode(text)].")
 def test_token_pieces(student):
     token_pieces = student.function(ANALYSIS, "token_pieces")
-    gpt2 = remote_gpt2(student)
+    tok, view = gpt2_tokenizer(student)
     for text in ("strawberry", " strawberry", "I 👍🏽 tokens", GPT2_TEXTS["code"]):
-        want = [local_gpt2().decode([i]) for i in local_gpt2().encode(text)]
-        assert token_pieces(gpt2, text) == want, "wrong pieces"
+        want = [view.decode([i]) for i in view.encode(text)]
+        assert token_pieces(tok, text) == want, "wrong pieces"
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("count: occurrences in the word; standalone: pieces equal to the letter; hidden: occurrences inside the other pieces (count them all, 'ss' holds two); a letter that is not one character raises ValueError.")
 def test_letter_visibility(student, solution):
     letter_visibility = student.function(ANALYSIS, "letter_visibility")
-    gpt2 = remote_gpt2(student)
+    tok, view = gpt2_tokenizer(student)
     for word, letter in (("strawberry", "r"), ("Mississippi", "s"), ("aardvark", "a"), ("aardvark", "q")):
-        want = expected(solution, "letter_visibility", local_gpt2(), word, letter)
-        assert dict(letter_visibility(gpt2, word, letter)) == want, f"wrong visibility of {letter!r}"
+        want = expected(solution, "letter_visibility", view, word, letter)
+        assert dict(letter_visibility(tok, word, letter)) == want, f"wrong visibility of {letter!r}"
     for bad in ("rr", ""):
         with pytest.raises(ValueError):
-            letter_visibility(gpt2, "strawberry", bad)
+            letter_visibility(tok, "strawberry", bad)
