@@ -1,0 +1,179 @@
+"""Wrong: CANINE ids are UTF-8 bytes instead of code points."""
+
+from __future__ import annotations
+
+REPLACES = "byte_level.py"
+
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+BYT5_PAD, BYT5_EOS, BYT5_UNK = 0, 1, 2
+BYT5_OFFSET = 3  # the three special ids come first, so byte b has id b + 3
+BYT5_MAX_ID = 255 + BYT5_OFFSET  # 258; ids from 259 on are ByT5's 125 sentinel <extra_id_*>
+
+CANINE_CLS = 0xE000
+CANINE_SEP = 0xE001
+CANINE_PRIMES = [31, 43, 59, 61, 73, 97, 103, 113, 137, 149, 157, 173, 181, 193, 211, 223]
+MAX_CODEPOINT = 0x10FFFF
+
+
+def byt5_encode(text: str, add_eos: bool = True) -> list[int]:
+    """ByT5 ids of `text`: each UTF-8 byte `b` becomes `b + 3`, then EOS (1) when `add_eos`.
+
+    Input: any str. Output: list of ints in 3..258, plus a final 1 when `add_eos`.
+
+        byt5_encode("hi")           -> [107, 108, 1]
+        byt5_encode("é", False)     -> [198, 172]       # é is two bytes: c3 a9
+
+    Trap: iterate over the UTF-8 bytes, not over the characters (`ord("é") + 3` is one id,
+    ByT5 sees two), and do not forget the offset of 3 for pad, eos and unk.
+    """
+    # BEGIN SOLUTION: Encode to UTF-8, add 3 to every byte, append 1 when add_eos.
+    ids = [b + BYT5_OFFSET for b in text.encode("utf-8")]
+    if add_eos:
+        ids.append(BYT5_EOS)
+    return ids
+    # END SOLUTION
+
+
+def byt5_decode(ids: Iterable[int]) -> str:
+    """The text behind ByT5 ids: drop pad/eos/unk (0, 1, 2), subtract 3, decode UTF-8.
+
+    Input: ids in 0..258. Output: str. Bytes that do not form valid UTF-8 (a sequence cut in
+    the middle of a character) are dropped, as `ByT5Tokenizer.decode` does with
+    `errors="ignore"`.
+
+        byt5_decode([107, 108, 1])        -> "hi"
+        byt5_decode([198, 1, 172])        -> "é"      # specials are removed first
+        byt5_decode([243, 162, 148])      -> ""       # 3 of the 4 bytes of an emoji
+
+    Trap: `errors="strict"` crashes on a model's half-finished character; and an id from
+    259 on (a sentinel such as <extra_id_0>) or below 0 is not a byte: raise ValueError
+    instead of producing a wrong byte.
+    """
+    # BEGIN SOLUTION: Reject ids outside 0..258; skip 0, 1, 2; bytes(id - 3); decode, ignoring errors.
+    data = bytearray()
+    for i in ids:
+        i = int(i)
+        if not 0 <= i <= BYT5_MAX_ID:
+            raise ValueError(f"id {i} is not a ByT5 byte id (0..{BYT5_MAX_ID})")
+        if i >= BYT5_OFFSET:
+            data.append(i - BYT5_OFFSET)
+    return data.decode("utf-8", errors="ignore")
+    # END SOLUTION
+
+
+def canine_encode(text: str) -> list[int]:
+    """CANINE ids of `text`: [CLS] (0xE000), one id per Unicode code point, [SEP] (0xE001).
+
+    Input: any str. Output: list of ints of length `len(text) + 2`.
+
+        canine_encode("hi") -> [57344, 104, 105, 57345]
+        canine_encode("👍") -> [57344, 128077, 57345]    # one code point, four UTF-8 bytes
+
+    Trap: a code point is not a byte (do not encode to UTF-8) and not a UTF-16 unit (an
+    emoji is one id, not a surrogate pair).
+    """
+    # BEGIN SOLUTION: One id per code point, between CANINE_CLS and CANINE_SEP.
+    return [CANINE_CLS, *text.encode("utf-8"), CANINE_SEP]
+    # END SOLUTION
+
+
+def canine_hash_buckets(codepoints: Sequence[int] | np.ndarray, num_hashes: int = 8,
+                        num_buckets: int = 16384) -> np.ndarray:
+    """CANINE's multi-hash: the bucket of each code point in each of `num_hashes` tables.
+
+    Hash `h` of code point `c` is `((c + 1) * CANINE_PRIMES[h]) % num_buckets`; CANINE
+    embeds a character as the concatenation of the rows it lands on in each table, so two
+    characters that collide in one table almost never collide in all of them.
+
+    Input: a 1-D sequence of code points (e.g. `canine_encode(text)`), 1 <= num_hashes <= 16,
+    num_buckets >= 1. Output: int64 array of shape `[n, num_hashes]`.
+
+        canine_hash_buckets([0], num_hashes=2) -> array([[31, 43]])
+        canine_hash_buckets([104], 1, 100)     -> array([[55]])       # 105 * 31 % 100
+
+    Trap: the `+ 1` (so code point 0 does not land in bucket 0 of every table); and there
+    are only 16 primes, so more hashes than that (or a code point outside 0..0x10FFFF, or a
+    2-D input) is a ValueError, not a silent wrap-around.
+    """
+    # BEGIN SOLUTION: Validate; then ((cp[:, None] + 1) * primes[None, :num_hashes]) % num_buckets.
+    if not 1 <= num_hashes <= len(CANINE_PRIMES):
+        raise ValueError(f"num_hashes must be between 1 and {len(CANINE_PRIMES)}")
+    if num_buckets < 1:
+        raise ValueError("num_buckets must be at least 1")
+    cps = np.asarray(codepoints, dtype=np.int64)
+    if cps.ndim != 1:
+        raise ValueError(f"expected a 1-D sequence of code points, got shape {cps.shape}")
+    if cps.size and (cps.min() < 0 or cps.max() > MAX_CODEPOINT):
+        raise ValueError("code points must lie in 0..0x10FFFF")
+    primes = np.asarray(CANINE_PRIMES[:num_hashes], dtype=np.int64)
+    return ((cps[:, None] + 1) * primes[None, :]) % num_buckets
+    # END SOLUTION
+
+
+def sequence_lengths(count_tokens: Callable[[str], int],
+                     texts: dict[str, str]) -> dict[str, dict[str, int]]:
+    """How long each text is for ByT5, for CANINE and for a subword tokenizer.
+
+    Input: `count_tokens(text)` gives a subword tokenizer's token count (no special
+    tokens); `texts` maps a language code to its text. Output: for each language, in the
+    order of `texts`, `{"byt5": ..., "canine": ..., "subword": ...}`: ByT5 ids and CANINE
+    ids of the text alone, without EOS, [CLS] or [SEP].
+
+        sequence_lengths(gpt4_count, {"en": "hello", "hi": "नमस्ते"})
+        -> {"en": {"byt5": 5, "canine": 5, "subword": 1},
+            "hi": {"byt5": 18, "canine": 6, "subword": ...}}
+
+    Trap: ByT5 counts bytes, so a Devanagari character costs it 3 ids while CANINE pays 1;
+    leave the special tokens out or short texts look longer than they are.
+    """
+    # BEGIN SOLUTION: Per language, three lengths; leave out EOS, [CLS] and [SEP].
+    return {lang: {"byt5": len(byt5_encode(text, add_eos=False)),
+                   "canine": len(canine_encode(text)) - 2,
+                   "subword": int(count_tokens(text))}
+            for lang, text in texts.items()}
+    # END SOLUTION
+
+
+def token_edit_distance(a: Sequence[int], b: Sequence[int]) -> int:
+    """Levenshtein distance between two id sequences (insert, delete, substitute cost 1).
+
+    Input: two sequences of ids. Output: the least number of single-id edits turning `a`
+    into `b`.
+
+        token_edit_distance([1, 2, 3], [1, 3])      -> 1
+        token_edit_distance([], [4, 5])             -> 2
+
+    Trap: it is not the number of positions that differ (`[1, 2, 3]` and `[2, 3]` differ at
+    every position but are one deletion apart); keep a full dynamic-programming row.
+    """
+    # BEGIN SOLUTION: Classic DP over prefixes, one row at a time.
+    a, b = list(a), list(b)
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+    # END SOLUTION
+
+
+def typo_damage(encode: Callable[[str], list[int]], clean: str, noisy: str) -> int:
+    """How many ids a typo changes: the edit distance between `encode(clean)` and `encode(noisy)`.
+
+    Input: an encoder (text -> ids, no special tokens) and two versions of a text.
+    Output: an int.
+
+        typo_damage(byt5_ids, "tokenization", "tokenizaton")   -> 1   (one byte deleted)
+        typo_damage(gpt2_ids, "tokenization", "tokenizaton")   -> 2   ("token" "ization"
+                                                                     became "token" "iz" "aton")
+
+    Trap: compare the id sequences, not the texts: the point is what the model sees.
+    """
+    # BEGIN SOLUTION: The edit distance between the two encodings.
+    return token_edit_distance(encode(clean), encode(noisy))
+    # END SOLUTION
