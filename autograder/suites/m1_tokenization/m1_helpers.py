@@ -96,3 +96,44 @@ def pseudo_words_corpus(n_words: int, seed: int) -> str:
 def merged_tokens_stay_inside(merges, pieces) -> bool:
     """True when every merged token's bytes occur inside one of ``pieces`` (bytes)."""
     return all(any(left + right in piece for piece in pieces) for left, right in merges)
+
+
+TOKENIZER = "m1_tokenization.tokenizer"
+
+
+def student_gpt2(student, special_tokens=(ENDOFTEXT,)):
+    """The submission's ``BPETokenizer.from_files`` on GPT-2's files (a handle in the worker)."""
+    vocab_path, merges_path = gpt2_files()
+    from_files = student.function(TOKENIZER, "BPETokenizer.from_files")
+    return from_files(vocab_path, merges_path, list(special_tokens) if special_tokens is not None else None)
+
+
+def student_byte_tokenizer(student, extra: dict[int, bytes] | None = None):
+    """The submission's ``BPETokenizer`` with the 256 byte tokens (plus ``extra``) and no merges."""
+    vocab = {i: bytes([i]) for i in range(256)} | (extra or {})
+    return student.function(TOKENIZER, "BPETokenizer")(vocab, [])
+
+
+class TrustedView:
+    """A tokenizer living in the worker, seen from the trusted side: the same ids and strings.
+
+    Hand it to a reference analysis function to compute what the student's analysis function
+    should return for the student's own tokenizer; ``encode``/``decode`` are remote calls and
+    ``vocab`` a copy fetched once.
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._vocab = None
+
+    def encode(self, text: str) -> list[int]:
+        return list(self._handle.encode(text))
+
+    def decode(self, ids) -> str:
+        return self._handle.decode(list(ids))
+
+    @property
+    def vocab(self) -> dict[int, bytes]:
+        if self._vocab is None:
+            self._vocab = dict(self._handle.fetch("vocab"))
+        return self._vocab
