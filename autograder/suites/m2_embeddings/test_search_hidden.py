@@ -18,7 +18,7 @@ def test_mean_pool_ignores_padding(student, solution):
     mask = np.array([[1, 1, 1, 1, 1, 1], [1, 1, 0, 0, 0, 0], [1, 1, 1, 1, 0, 0]])
     got = student.function(SEARCH, "mean_pool")(tokens, mask)
     assert isinstance(got, np.ndarray) and got.shape == (3, 4), "the output is [B, d]"
-    np.testing.assert_allclose(got, solution.function(SEARCH, "mean_pool")(tokens, mask), atol=1e-12,
+    np.testing.assert_allclose(got, solution.function(SEARCH, "mean_pool")(tokens, mask), atol=1e-6,
                                err_msg="padded positions changed the mean")
 
 
