@@ -68,8 +68,8 @@ def word_vector(token_vectors: np.ndarray, positions: Sequence[int]) -> np.ndarr
     ``E[ids]``); ``positions``, the word's token positions (at least one).
     Output: float64 ``[d]``. Example: rows ``[[1., 1.], [3., 5.], [9., 9.]]`` with positions
     ``[0, 1]`` give ``[2., 3.]``.
-    No positions, or a 2-D input that is not ``[T, d]``: ``ValueError``; a position ``< 0``
-    or ``>= T``: ``IndexError``.
+    No positions, or ``token_vectors`` that is not 2-D: ``ValueError``; a position ``< 0`` or
+    ``>= T``: ``IndexError``.
 
     The trap: keeping only the first piece of a split word ("un" of "un ##pit ##ched") throws
     away most of the word; and a negative position would quietly read from the end.
@@ -139,8 +139,8 @@ def sense_accuracy(vectors: np.ndarray, senses: Sequence[str]) -> float:
     Example: ``sense_accuracy([[1., 0.], [1., .1], [0., 1.], [.1, 1.]], ["a", "a", "b", "b"]) == 1.0``.
     Fewer than two vectors, or shapes that do not match, raise ``ValueError``.
 
-    The trap: if an occurrence may pick itself it always finds its own sense, and every
-    embedding — static ones included — scores a perfect 1.0.
+    The trap: an occurrence is always most similar to itself (cosine 1.0). Let it pick itself
+    and it finds its own sense every time: a perfect score that says nothing.
     """
     # BEGIN SOLUTION: All-pairs cosine matrix with the diagonal set to -inf; argmax per row (first = lowest index); compare senses.
     labels = _check_senses(vectors, senses)
