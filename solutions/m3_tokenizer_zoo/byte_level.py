@@ -93,7 +93,7 @@ def canine_encode(text: str) -> list[int]:
     Trap: a code point is not a byte (do not encode to UTF-8) and not a UTF-16 unit (an
     emoji is one id, not a surrogate pair).
     """
-    # BEGIN SOLUTION: [CANINE_CLS] + [ord(c) for c in text] + [CANINE_SEP].
+    # BEGIN SOLUTION: One id per code point, between CANINE_CLS and CANINE_SEP.
     return [CANINE_CLS, *map(ord, text), CANINE_SEP]
     # END SOLUTION
 
@@ -147,7 +147,7 @@ def sequence_lengths(count_tokens: Callable[[str], int],
     Trap: ByT5 counts bytes, so a Devanagari character costs it 3 ids while CANINE pays 1;
     leave the special tokens out or short texts look longer than they are.
     """
-    # BEGIN SOLUTION: Per language: len(byt5_encode(t, add_eos=False)), len(canine_encode(t)) - 2, count_tokens(t).
+    # BEGIN SOLUTION: Per language, three lengths; leave out EOS, [CLS] and [SEP].
     return {lang: {"byt5": len(byt5_encode(text, add_eos=False)),
                    "canine": len(canine_encode(text)) - 2,
                    "subword": int(count_tokens(text))}
@@ -192,6 +192,6 @@ def typo_damage(encode: Callable[[str], list[int]], clean: str, noisy: str) -> i
 
     Trap: compare the id sequences, not the texts: the point is what the model sees.
     """
-    # BEGIN SOLUTION: token_edit_distance(encode(clean), encode(noisy)).
+    # BEGIN SOLUTION: The edit distance between the two encodings.
     return token_edit_distance(encode(clean), encode(noisy))
     # END SOLUTION

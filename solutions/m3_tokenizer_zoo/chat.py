@@ -176,7 +176,7 @@ def encode_chat(tokenizer, messages: list[dict], style: str,
     Trap: the rendered template already holds BOS, so encode it with
     `add_special_tokens=False`; the default (True) prepends a second BOS.
     """
-    # BEGIN SOLUTION: tokenizer.encode(render_chat(...), add_special_tokens=False).
+    # BEGIN SOLUTION: Render with render_chat, then encode without adding special tokens.
     prompt = render_chat(messages, style, add_generation_prompt=add_generation_prompt)
     return list(tokenizer.encode(prompt, add_special_tokens=False))
     # END SOLUTION

@@ -76,7 +76,7 @@ class ZooTokenizer:
         Trap: decode the ids one at a time, not the whole list (that gives one string);
         a piece of a multi-byte character shows as "�", which is the lesson, not a bug.
         """
-        # BEGIN SOLUTION: [self.decode([i]) for i in ids].
+        # BEGIN SOLUTION: Decode each id on its own.
         return [self.decode([i]) for i in ids]
         # END SOLUTION
 
@@ -109,7 +109,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: `Tokenizer.encode` returns an `Encoding`, not a list: return its `.ids`, and
         pass `add_special_tokens` through.
         """
-        # BEGIN SOLUTION: self._tok.encode(text, add_special_tokens=...).ids
+        # BEGIN SOLUTION: Tokenizer.encode gives an Encoding; you need its ids.
         return self._tok.encode(text, add_special_tokens=add_special_tokens).ids
         # END SOLUTION
 
@@ -121,7 +121,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: Hugging Face's `decode` skips special tokens by default, which hides exactly
         the passengers this module is about: pass `skip_special_tokens=False`.
         """
-        # BEGIN SOLUTION: self._tok.decode(list(ids), skip_special_tokens=False)
+        # BEGIN SOLUTION: Decode with the tokenizer, keeping the special tokens.
         return self._tok.decode([int(i) for i in ids], skip_special_tokens=False)
         # END SOLUTION
 
@@ -133,7 +133,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: not every added token is special (`AddedToken.special`); the added-tokens
         table maps id -> token, and you want token -> id.
         """
-        # BEGIN SOLUTION: Invert get_added_tokens_decoder(), keeping tokens with .special.
+        # BEGIN SOLUTION: Invert get_added_tokens_decoder(), keeping the tokens marked special.
         return {token.content: i for i, token in self._tok.get_added_tokens_decoder().items()
                 if token.special}
         # END SOLUTION
@@ -156,7 +156,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Hugging Face, so pass `allowed_special="all"`. There is nothing to add for
         `add_special_tokens`: cl100k_base has no BOS.
         """
-        # BEGIN SOLUTION: self._enc.encode(text, allowed_special="all")
+        # BEGIN SOLUTION: tiktoken refuses special-token text unless you allow it.
         return self._enc.encode(text, allowed_special="all")
         # END SOLUTION
 
@@ -168,7 +168,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Trap: decoding bytes strictly crashes on half a character: keep tiktoken's
         `errors="replace"`.
         """
-        # BEGIN SOLUTION: self._enc.decode(list(ids)) (errors="replace" is the default).
+        # BEGIN SOLUTION: Decode with errors='replace' so half a character cannot crash.
         return self._enc.decode([int(i) for i in ids], errors="replace")
         # END SOLUTION
 
@@ -180,7 +180,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Trap: `special_tokens_set` holds the strings only; look each id up with
         `encode_single_token`.
         """
-        # BEGIN SOLUTION: {s: self._enc.encode_single_token(s) for s in self._enc.special_tokens_set}
+        # BEGIN SOLUTION: special_tokens_set holds the strings; encode_single_token gives each id.
         return {s: self._enc.encode_single_token(s) for s in sorted(self._enc.special_tokens_set)}
         # END SOLUTION
 
@@ -410,8 +410,10 @@ def showdown_tables(rows: Sequence[dict], text: str):
             table.add_column(column, justify="right" if column != "specials added" else "left")
         table.add_row(str(row["n_tokens"]), f"{row['chars_per_token']:.2f}", str(row["unknown"]),
                       " ".join(row["specials_added"]) or "none")
-        # WordPiece strings do not spell the text back (no spaces, no newlines): space them.
-        separator = "" if "".join(row["tokens"]) == text else " "
+        # Byte-level tokens carry their own spaces and newlines; WordPiece strings drop all
+        # whitespace, so put a space between them to keep the words apart.
+        keeps_whitespace = any(c.isspace() for token in row["tokens"] for c in token)
+        separator = "" if keeps_whitespace else " "
         coloured = Text()
         for i, token in enumerate(row["tokens"]):
             coloured.append(token.replace("\t", "→   "),
@@ -429,3 +431,36 @@ def print_showdown(rows: Sequence[dict], text: str, svg_path: str | Path | None 
     console.print(showdown_tables(rows, text))
     if svg_path is not None:
         console.save_svg(str(svg_path), title="Tokenizer showdown")
+
+
+def token_tax_table(names: Sequence[str], texts: dict[str, str]):
+    """The token tax of every language for every tokenizer, as a rich table."""
+    from rich.table import Table
+
+    taxes = {name: token_tax(load_tokenizer(name).count, texts) for name in names}
+    table = Table(title="Token tax: tokens per language / tokens for English (UDHR Article 1)")
+    table.add_column("language")
+    for name in names:
+        table.add_column(name, justify="right")
+    for lang in texts:
+        table.add_row(lang, *(f"{taxes[name][lang]:.2f}" for name in names))
+    return table
+
+
+def main() -> None:
+    """`python -m m3_tokenizer_zoo.compare`: the showdown and the token tax, offline."""
+    from rich.console import Console
+
+    names = list(OFFLINE)
+    try:
+        load_tokenizer("ours").encode("ok")
+        names.append("ours")
+    except (ImportError, NotImplementedError):  # Module 1 not written yet
+        pass
+    text = load_showdown_text()
+    print_showdown(showdown([load_tokenizer(name) for name in names], text), text)
+    Console().print(token_tax_table(names, load_parallel_text()))
+
+
+if __name__ == "__main__":
+    main()
