@@ -201,3 +201,33 @@ def analogy_accuracy(E: np.ndarray, words: list[str],
         scores[[index[a], index[b], index[c]]] = -np.inf
         right += int(np.argmax(scores)) == index[d]
     return right / len(questions)
+
+
+def paraphrase_pairs(num_train: int = 600, num_test: int = 200, seed: int = 0
+                     ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(train, test) lists of ``(sentence, paraphrase)`` pairs for the contrastive exercise.
+
+    Each pair says one (subject, verb, place) fact twice, with a different word for every
+    concept on each side ("the cat sleeps near the river" / "a kitten naps by a stream"), so
+    keyword overlap cannot match them. Test facts never occur in training (only their words do).
+    """
+    spec = load_world()["paraphrases"]
+    slots = spec["slots"]
+    names = ["subject", "verb", "place"]
+    shape = [len(slots[n]) for n in names]
+    total = int(np.prod(shape))
+    if num_train + num_test > total:
+        raise ValueError(f"at most {total} distinct facts")
+    rng = np.random.default_rng(seed)
+    facts = rng.permutation(total)[: num_train + num_test]
+    pairs = []
+    for fact in facts:
+        concepts = np.unravel_index(fact, shape)
+        left, right = spec["templates"][rng.integers(len(spec["templates"]))]
+        sides = [{}, {}]
+        for name, concept in zip(names, concepts):
+            first = int(rng.integers(2))
+            sides[0][name] = slots[name][concept][first]
+            sides[1][name] = slots[name][concept][1 - first]
+        pairs.append((left.format(**sides[0]), right.format(**sides[1])))
+    return pairs[num_test:], pairs[:num_test]
