@@ -8,7 +8,7 @@ tests judge the analysis and never the tokenizer a second time.
 
 import pytest
 
-from m1_helpers import GPT2_TEXTS, TrustedView, sample_corpus, student_byte_tokenizer, student_gpt2
+from m1_helpers import GPT2_TEXTS, TrustedView, gpt2_ids, sample_corpus, student_byte_tokenizer, student_gpt2
 
 ANALYSIS = "m1_tokenization.analysis"
 BPE = "m1_tokenization.bpe"
@@ -50,9 +50,11 @@ def test_decode_with_a_mismatched_tokenizer(student, solution):
     decode_wrong = student.function(ANALYSIS, "decode_with_wrong_tokenizer")
     encoder = student_gpt2(student)
     encoder_view = TrustedView(encoder)
-    decoder = student_byte_tokenizer(student, {1000: b" BANANA", 4000: b" KIWI"})
-    decoder_view = TrustedView(decoder)
     for text in (GPT2_TEXTS["english"], MIXED):
+        # Give the decoder two of the ids GPT-2 uses for this text, far above its 256 bytes.
+        used = sorted({i for i in gpt2_ids(text) if i >= 300})
+        decoder = student_byte_tokenizer(student, {used[0]: b" BANANA", used[-1]: b" KIWI"})
+        decoder_view = TrustedView(decoder)
         want = expected(solution, "decode_with_wrong_tokenizer", text, encoder_view, decoder_view)
         assert decode_wrong(text, encoder, decoder) == want, "wrong text read through the mismatched tokenizer"
 

@@ -16,28 +16,31 @@ def split_at(text: str, cuts) -> list[str]:
 
 
 E = ENDOFTEXT
+# name -> (chunks, special tokens). Without special tokens nothing else is held back, so the
+# pre-token boundaries alone decide what may be emitted.
 CHUNKINGS = {
-    # The lookahead \s+(?!\S) depends on the next character: a run of spaces cut in two must not
-    # be split as if the chunk ended the text.
-    "inside-whitespace-runs": ["a   ", "  b\n\n", "\n c ", "  ", "\t", " d"],
-    "inside-words-and-contractions": ["hel", "lo they", "'l", "l do", "n", "'t st", "op", " 12", "34.5"],
-    "inside-special-tokens": ["x <|endo", "ftext|><|endoftext", "|><|end", "oftext|", ">y <|", "endoftext|"],
-    "inside-overlapping-special-tokens": [f"a{E}", f"{E}", "b", f"{E}<|endoftext", f"|>{E}", f"{E[:5]}", f"{E[5:]}"],
-    "one-character-chunks": list(f"Größe 😀!  {E}{E}\n\n  x'll 東京 {E}"),
+    # The lookahead \s+(?!\S) depends on the next character: "a   " + "b" is "a", "  ", " b",
+    # not "a", "   ", "b" as if the chunk ended the text.
+    "inside-whitespace-runs": (["a   ", "b\n\n", "\n c ", "  ", "\t", " d  ", "e"], ()),
+    # "'l" is two pre-tokens until the next "l" arrives and makes it "'ll".
+    "inside-words-and-contractions": (["hel", "lo they", "'l", "l do", "n", "'t st", "op", " 12", "34.5"], ()),
+    "inside-special-tokens": (["x <|endo", "ftext|><|endoftext", "|><|end", "oftext|", ">y <|", "endoftext|"], SPECIALS),
+    "inside-overlapping-special-tokens": ([f"a{E}", f"{E}", "b", f"{E}<|endoftext", f"|>{E}", f"{E[:5]}", f"{E[5:]}"], SPECIALS),
+    "one-character-chunks": (list(f"Größe 😀!  {E}{E}\n\n  x'll 東京 {E}"), SPECIALS),
 }
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint(
-    "Never encode a chunk's last pre-token before you have seen what follows it: it may continue "
-    "(a word, a run of spaces, a special token cut in two). Keep it buffered until the next chunk."
+    "Never encode a chunk's last pre-tokens before you have seen what follows them: they may continue "
+    "(a word, \"'l\" + \"l\", a run of spaces, a special token cut in two). Keep them buffered until the next chunk."
 )
 @pytest.mark.parametrize("name", list(CHUNKINGS))
 def test_same_ids_as_encode_for_any_chunking(student, name):
-    tok = student_gpt2(student, SPECIALS)
-    chunks = CHUNKINGS[name]
+    chunks, specials = CHUNKINGS[name]
+    tok = student_gpt2(student, specials)
     got = list(tok.encode_iterable(chunks))
-    assert got == gpt2_ids("".join(chunks), SPECIALS), f"wrong ids when chunks are cut {name}"
+    assert got == gpt2_ids("".join(chunks), specials), f"wrong ids when chunks are cut {name}"
 
 
 @pytest.mark.points(1)
