@@ -389,8 +389,10 @@ def showdown_tables(rows: Sequence[dict], text: str):
             table.add_column(column, justify="right" if column != "specials added" else "left")
         table.add_row(str(row["n_tokens"]), f"{row['chars_per_token']:.2f}", str(row["unknown"]),
                       " ".join(row["specials_added"]) or "none")
-        # WordPiece strings do not spell the text back (no spaces, no newlines): space them.
-        separator = "" if "".join(row["tokens"]) == text else " "
+        # Byte-level tokens carry their own spaces and newlines; WordPiece strings drop all
+        # whitespace, so put a space between them to keep the words apart.
+        keeps_whitespace = any(c.isspace() for token in row["tokens"] for c in token)
+        separator = "" if keeps_whitespace else " "
         coloured = Text()
         for i, token in enumerate(row["tokens"]):
             coloured.append(token.replace("\t", "→   "),
@@ -408,3 +410,36 @@ def print_showdown(rows: Sequence[dict], text: str, svg_path: str | Path | None 
     console.print(showdown_tables(rows, text))
     if svg_path is not None:
         console.save_svg(str(svg_path), title="Tokenizer showdown")
+
+
+def token_tax_table(names: Sequence[str], texts: dict[str, str]):
+    """The token tax of every language for every tokenizer, as a rich table."""
+    from rich.table import Table
+
+    taxes = {name: token_tax(load_tokenizer(name).count, texts) for name in names}
+    table = Table(title="Token tax: tokens per language / tokens for English (UDHR Article 1)")
+    table.add_column("language")
+    for name in names:
+        table.add_column(name, justify="right")
+    for lang in texts:
+        table.add_row(lang, *(f"{taxes[name][lang]:.2f}" for name in names))
+    return table
+
+
+def main() -> None:
+    """`python -m m3_tokenizer_zoo.compare`: the showdown and the token tax, offline."""
+    from rich.console import Console
+
+    names = list(OFFLINE)
+    try:
+        load_tokenizer("ours").encode("ok")
+        names.append("ours")
+    except (ImportError, NotImplementedError):  # Module 1 not written yet
+        pass
+    text = load_showdown_text()
+    print_showdown(showdown([load_tokenizer(name) for name in names], text), text)
+    Console().print(token_tax_table(names, load_parallel_text()))
+
+
+if __name__ == "__main__":
+    main()
