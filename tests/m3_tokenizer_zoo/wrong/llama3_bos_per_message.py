@@ -38,8 +38,8 @@ def render_chat(messages: list[dict], style: str, add_generation_prompt: bool = 
     the optional system message.
 
     Traps: ChatML ends every message with a newline and strips nothing; Llama 3 writes BOS
-    once, not per message; Llama 2 strips the *folded* user content as a whole, so the
-    system text keeps its own inner whitespace.
+    once, not per message; Llama 2 strips the folded text (`<<SYS>>` block + user message)
+    as a whole, so whitespace around the system text and before the user text stays.
     """
     # BEGIN SOLUTION: Validate, then build the string message by message for the chosen style.
     if style not in STYLES:
