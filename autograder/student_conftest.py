@@ -49,7 +49,23 @@ class InProcessStudent:
             sys.path.insert(0, str(self.root))
 
     def module(self, module: str) -> Any:
-        return importlib.import_module(module)
+        """Import `module` from this folder, even if a same-named package from another folder
+        (the stubs, say) was imported into this process before."""
+        loaded = importlib.import_module(module)
+        if not self._is_ours(loaded):
+            top = module.split(".")[0]
+            for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+                del sys.modules[name]
+            if str(self.root) in sys.path:
+                sys.path.remove(str(self.root))
+            sys.path.insert(0, str(self.root))
+            importlib.invalidate_caches()
+            loaded = importlib.import_module(module)
+        return loaded
+
+    def _is_ours(self, module: Any) -> bool:
+        location = getattr(module, "__file__", None)
+        return location is not None and Path(location).resolve().is_relative_to(self.root)
 
     def function(self, module: str, qualname: str) -> Any:
         value: Any = self.module(module)
