@@ -4,8 +4,9 @@
 training task: from a word in the middle of a window, predict the words around it.
 
     text     ... the  queen  sat  on  her  throne ...
-                       \______ window = 2 ______/
-    center   sat   ->  contexts  the? no: queen, on  (distance 1), the, her (distance 2)
+                 [------ window 2 ------]
+    center "sat":  contexts "the", "queen" (left), "on", "her" (right)
+    pairs          (sat, the) (sat, queen) (sat, on) (sat, her)
 
 Every word owns two vectors: ``W_in[w]`` when it is the center ("input" vector, the embedding
 we keep) and ``W_out[w]`` when it is a context. The full skip-gram model scores a context

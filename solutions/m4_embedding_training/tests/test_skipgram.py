@@ -51,7 +51,7 @@ def test_sgns_loss_at_zero(student):
     assert np.allclose(gv, 0) and np.allclose(go, 0) and np.allclose(gn, 0)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("compare your gradients with (loss(x + h) - loss(x - h)) / 2h, one coordinate at a time")
 def test_sgns_gradients_match_finite_differences(student):
     f = student.function(SKIPGRAM, "sgns_loss_and_grads")
@@ -68,7 +68,7 @@ def test_sgns_gradients_match_finite_differences(student):
         assert (f(v, u, U + E)[0] - f(v, u, U - E)[0]) / (2 * h) == pytest.approx(gn[0, i], abs=1e-5)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("update W_in[center], W_out[context] and W_out[negatives] in place; return the loss before the step")
 def test_sgns_step_updates_in_place(student):
     rng = np.random.default_rng(2)
@@ -83,7 +83,7 @@ def test_sgns_step_updates_in_place(student):
     assert loss == pytest.approx(np.logaddexp(0, -s[0]) + np.logaddexp(0, s[1:]).sum())
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.call_timeout(120)
 @pytest.mark.hint("capitals should end up next to capitals: check the sign of each gradient and that W_in starts random")
 def test_train_skipgram_groups_related_words(student):

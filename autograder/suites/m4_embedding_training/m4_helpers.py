@@ -1,0 +1,133 @@
+"""Oracles and data for the Module 4 hidden tests (trusted side only).
+
+Expected values come from formulas written out here, independently of the reference
+solution: the skip-gram pairs by definition, word2vec's sub-sampling formula, the SGNS loss
+differentiated by torch autograd in float64, sentence-transformers' MultipleNegativesRanking
+loss and CLIP's symmetric loss as their authors write them, and a plain attention.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import sys
+
+import numpy as np
+
+from autograder.sandbox.launcher import REPO_ROOT
+
+MODULE = "m4_embedding_training"
+SKIPGRAM = f"{MODULE}.skipgram"
+CONTRASTIVE = f"{MODULE}.contrastive"
+ARCH = f"{MODULE}.architectures"
+HELPERS = "autograder.worker_helpers.m4_embedding_training"
+
+
+@functools.cache
+def course_corpus():
+    """The course's corpus module (the trusted copy in solutions/), loaded by its path."""
+    name = "m4_trusted_corpus"
+    if name not in sys.modules:
+        path = REPO_ROOT / "solutions" / MODULE / "corpus.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def pairs_oracle(ids, window: int) -> list[tuple[int, int]]:
+    return [(ids[i], ids[j]) for i in range(len(ids)) for j in range(len(ids))
+            if 0 < abs(i - j) <= window]
+
+
+def keep_oracle(counts, t: float) -> np.ndarray:
+    counts = np.asarray(counts, dtype=np.float64)
+    out = np.ones_like(counts)
+    for i, c in enumerate(counts):
+        if c > 0:
+            f = c / counts.sum()
+            out[i] = min(1.0, (np.sqrt(f / t) + 1) * t / f)
+    return out
+
+
+def sgns_autograd(v, u, U):
+    """(loss, grad_v, grad_u, grad_U) by torch autograd in float64 on the SGNS formula."""
+    import torch
+    import torch.nn.functional as F
+
+    v, u, U = (torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True) for a in (v, u, U))
+    loss = -F.logsigmoid(u @ v) - F.logsigmoid(-(U @ v)).sum()
+    loss.backward()
+    return float(loss), v.grad.numpy(), u.grad.numpy(), U.grad.numpy()
+
+
+def mnrl_loss(anchors, positives, scale: float):
+    """sentence-transformers' MultipleNegativesRankingLoss: cos_sim * scale, labels arange."""
+    import torch
+    import torch.nn.functional as F
+
+    a = anchors / anchors.norm(dim=1, keepdim=True).clamp(min=1e-12)
+    p = positives / positives.norm(dim=1, keepdim=True).clamp(min=1e-12)
+    scores = a @ p.T * scale
+    return torch.nn.CrossEntropyLoss()(scores, torch.arange(len(scores)))
+
+
+def clip_reference(image, text, logit_scale: float):
+    """CLIP's loss as in the paper's pseudo-code and open_clip's ClipLoss."""
+    import torch
+    import torch.nn.functional as F
+
+    image = F.normalize(image, dim=-1)
+    text = F.normalize(text, dim=-1)
+    logits_per_image = logit_scale * image @ text.T
+    logits_per_text = logits_per_image.T
+    labels = torch.arange(image.shape[0])
+    return (F.cross_entropy(logits_per_image, labels) + F.cross_entropy(logits_per_text, labels)) / 2
+
+
+def triplet_reference(a, p, n, margin: float):
+    import torch
+
+    return torch.clamp(((a - p) ** 2).sum(1).sqrt() - ((a - n) ** 2).sum(1).sqrt() + margin,
+                       min=0).mean()
+
+
+def grads_of(fn, *tensors, **kwargs):
+    """(value, [grads]) of fn(*tensors) by autograd, on float64 copies."""
+    import torch
+
+    leaves = [torch.tensor(np.asarray(t), dtype=torch.float64, requires_grad=True) for t in tensors]
+    value = fn(*leaves, **kwargs)
+    value.backward()
+    return float(value.detach()), [leaf.grad.numpy() for leaf in leaves]
+
+
+def attention_oracle(q, k, v, mask):
+    """Attention with masked keys removed from the softmax; rows with no key give zeros."""
+    q, k, v = (np.asarray(a, dtype=np.float64) for a in (q, k, v))
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    allowed = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)
+    out_shape = scores.shape[:-1] + (v.shape[-1],)
+    v_b = np.broadcast_to(v, scores.shape[:-2] + v.shape[-2:])
+    flat_scores = scores.reshape(-1, scores.shape[-2], scores.shape[-1])
+    flat_allowed = allowed.reshape(flat_scores.shape)
+    flat_v = v_b.reshape(-1, *v.shape[-2:])
+    out = np.zeros((flat_scores.shape[0], flat_scores.shape[1], v.shape[-1]))
+    for b in range(flat_scores.shape[0]):
+        for i in range(flat_scores.shape[1]):
+            keys = np.flatnonzero(flat_allowed[b, i])
+            if keys.size:
+                s = flat_scores[b, i, keys]
+                w = np.exp(s - s.max())
+                out[b, i] = (w / w.sum()) @ flat_v[b, keys]
+    return out.reshape(out_shape)
+
+
+def recall_oracle(queries, keys) -> float:
+    """Recall@1 by cosine, ties to the lower index."""
+    q = np.asarray(queries, dtype=np.float64)
+    k = np.asarray(keys, dtype=np.float64)
+    q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-300)
+    k = k / np.maximum(np.linalg.norm(k, axis=1, keepdims=True), 1e-300)
+    return float(np.mean(np.argmax(q @ k.T, axis=1) == np.arange(len(q))))
