@@ -1,0 +1,382 @@
+"""The student template repository: what `autograder release --to DIR` writes.
+
+    DIR/
+      README.md                       for students: set-up in two commands, grading, feedback
+      pyproject.toml                  the course's libraries + the grader as `autograder`
+      scripts/setup.sh                .venv/ with CPU-only torch (the workflow runs it too)
+      .github/workflows/classroom.yml grades every push (see autograder/github/)
+      .github/autograder/template.json  SHA-256 of every course-owned file, and the release's facts
+      exercises/                      stubs and public tests, fresh from solutions/
+      course/                         the lessons, when the course has them
+      autograder/                     the grader itself, without the hidden suites
+
+The grader travels with the template (a copy of this package minus `suites/` and the release
+tooling), so a fresh clone works with PyPI alone and every student grades with the version the
+course released. The hidden tests never do: the workflow fetches them at grade time from a
+private repository when the instructor grants access (docs/student-repositories.md).
+
+Nothing secret may land here. `find_leaks` scans the written template for solution regions
+(markers, or the code of a solution region however it was copied) and for hidden-suite files;
+`write_template` refuses to leave a leaking template behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tokenize
+import tomllib
+from pathlib import Path
+
+from autograder.github.protected import BUNDLE_MANIFEST, MANIFEST, owned_hashes, sha256
+from autograder.release import _BEGIN, _END, SOLUTIONS, write_exercises
+from autograder.results import MODULE_TITLES, MODULES
+from autograder.sandbox.launcher import REPO_ROOT
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+SUITES = PACKAGE / "suites"
+COURSE = REPO_ROOT / "course"
+
+# Parts of this package that stay in the course repository.
+_NOT_SHIPPED = {"suites", "templates", "template.py"}
+_JUNK = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", "_build", "site",
+         "node_modules", ".cache", ".DS_Store"}
+_REPOSITORY = re.compile(r"[\w.-]+/[\w.-]+")
+_REF = re.compile(r"[\w./-]+")
+
+
+class TemplateError(ValueError):
+    """The template cannot be written (a bad target or setting, or a leak); nothing is lost."""
+
+
+def write_template(target: Path, hidden_tests_repository: str | None = None,
+                   hidden_tests_ref: str | None = None, solutions: Path = SOLUTIONS,
+                   suites: Path = SUITES) -> list[Path]:
+    """Write the student template repository into `target`; returns the files written.
+
+    `target` must be missing, empty, hold only a `.git` folder, or be an earlier template
+    (which is then replaced, its `.git` kept). The hidden-tests repository and ref default to
+    $AUTOGRADER_HIDDEN_TESTS_REPOSITORY / $AUTOGRADER_HIDDEN_TESTS_REF, else this checkout's
+    GitHub origin and its tag (or commit)."""
+    target = Path(target).expanduser()
+    settings = _settings(hidden_tests_repository, hidden_tests_ref)
+    _prepare(target)
+    try:
+        write_exercises(target / "exercises", solutions)
+        _copy_tree(PACKAGE, target / "autograder", skip=_NOT_SHIPPED)
+        if COURSE.is_dir():
+            _copy_tree(COURSE, target / "course", skip=set())
+        project = _project()
+        _render("README.md", target / "README.md", {
+            "COURSE_TITLE": project["title"], "MODULE_TABLE": _module_table(target),
+            "LESSONS": _lessons(target), "PYTHON_MIN": project["python_min"]})
+        _render("classroom.yml", target / ".github" / "workflows" / "classroom.yml", {
+            "HIDDEN_TESTS_REPOSITORY": settings["repository"], "HIDDEN_TESTS_REF": settings["ref"],
+            "PYTHON_VERSION": project["python_min"]})
+        _render("setup.sh", target / "scripts" / "setup.sh", {
+            "PYTHON_MIN": project["python_min"],
+            "PYTHON_MIN_TUPLE": project["python_min"].replace(".", ", "),
+            "TORCH_REQUIREMENT": project["torch"], "NO_DEPS_INSTALLS": _no_deps_installs()})
+        os.chmod(target / "scripts" / "setup.sh", 0o755)
+        shutil.copyfile(TEMPLATES / "gitignore", target / ".gitignore")
+        (target / "pyproject.toml").write_text(_pyproject(project), encoding="utf-8")
+        manifest = {"course": project["title"], "version": project["version"],
+                    "commit": settings["commit"],
+                    "hidden_tests": {"repository": settings["repository"], "ref": settings["ref"]},
+                    "owned": owned_hashes(target)}
+        manifest_path = target / MANIFEST
+        manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
+                                 encoding="utf-8")
+        leaks = find_leaks(target, solutions, suites)
+    except BaseException:
+        _clear(target)
+        raise
+    if leaks:
+        _clear(target)
+        raise TemplateError("the template would leak course secrets, so nothing was written:\n  "
+                            + "\n  ".join(leaks))
+    return sorted(p for p in target.rglob("*") if p.is_file() and ".git" not in
+                  p.relative_to(target).parts[:1])
+
+
+def write_hidden_bundle(target: Path, solutions: Path = SOLUTIONS,
+                        suites: Path = SUITES) -> list[Path]:
+    """What the workflow fetches for hidden tests, for a private repository of its own:
+    `solutions/` (the reference and the trusted public tests), `suites/` and the template's
+    manifest (the trusted copy the workflow compares course-owned files with)."""
+    target = Path(target).expanduser()
+    if target.exists() and any(p.name != ".git" for p in target.iterdir()) \
+            and not (target / BUNDLE_MANIFEST).is_file():
+        raise TemplateError(f"{target} is not empty and is not an earlier hidden-tests bundle: "
+                            "choose an empty folder")
+    for child in (target / "solutions", target / "suites"):
+        if child.exists():
+            shutil.rmtree(child)
+    _copy_tree(Path(solutions), target / "solutions", skip=set())
+    _copy_tree(Path(suites), target / "suites", skip=set())
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="autograder-template-") as tmp:
+        write_template(Path(tmp) / "template", solutions=solutions, suites=suites)
+        shutil.copyfile(Path(tmp) / "template" / MANIFEST, target / BUNDLE_MANIFEST)
+    (target / "README.md").write_text(
+        "# Hidden tests (private)\n\nFetched by the student repositories' grading workflow "
+        "when it is given access. Written by `autograder github hidden-bundle`; do not edit "
+        "here, re-run it from the course repository.\n", encoding="utf-8")
+    return sorted(p for p in target.rglob("*") if p.is_file() and ".git" not in
+                  p.relative_to(target).parts[:1])
+
+
+# ---------------------------------------------------------------------- leaks
+
+
+def find_leaks(root: Path, solutions: Path = SOLUTIONS, suites: Path = SUITES) -> list[str]:
+    """Everything under `root` that must not reach students: solution markers, the code of a
+    solution region (however it was copied), and files of the hidden suites."""
+    root = Path(root)
+    hidden = _hidden_hashes(Path(solutions), Path(suites))
+    regions = _solution_regions(Path(solutions))
+    leaks = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if rel.parts[0] == ".git" or not path.is_file():
+            continue
+        if "suites" in rel.parts and rel.parts[0] == "autograder":
+            leaks.append(f"{rel}: the hidden suites' folder")
+            continue
+        if path.stat().st_size and sha256(path) in hidden:
+            leaks.append(f"{rel}: a file of the hidden suites")
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if _has_marker(text, path.suffix == ".py"):
+            leaks.append(f"{rel}: a solution region (# BEGIN/END SOLUTION)")
+            continue
+        flat = _flatten(text)
+        for origin, code in regions:
+            if code in flat:
+                leaks.append(f"{rel}: the code of a solution region of {origin}")
+                break
+    return leaks
+
+
+def _hidden_hashes(solutions: Path, suites: Path) -> set[str]:
+    """Hashes of the hidden suites' files, less any file the course ships anyway."""
+    if not suites.is_dir():
+        return set()
+    hidden = {sha256(p) for p in suites.rglob("*")
+              if p.is_file() and p.stat().st_size and not _JUNK & set(p.parts)}
+    public = {sha256(p) for p in solutions.rglob("*")
+              if p.is_file() and not _JUNK & set(p.parts)} if solutions.is_dir() else set()
+    return hidden - public
+
+
+def _has_marker(text: str, python: bool) -> bool:
+    if "BEGIN SOLUTION" not in text and "END SOLUTION" not in text:
+        return False
+    if not python:
+        return "# BEGIN SOLUTION" in text or "# END SOLUTION" in text
+    try:  # in Python, only comments count: the release tooling mentions markers in strings
+        comments = [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                    if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return bool(re.search(r"^\s*# (BEGIN|END) SOLUTION", text, re.MULTILINE))
+    return any(_BEGIN.match(c) or _END.match(c) for c in comments)
+
+
+def _flatten(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _solution_regions(solutions: Path, min_lines: int = 3) -> list[tuple[str, str]]:
+    """(file, code) of every solution region with at least `min_lines` lines of code."""
+    found = []
+    for path in sorted(solutions.rglob("*.py")) if solutions.is_dir() else []:
+        if _JUNK & set(path.parts):
+            continue
+        body: list[str] | None = None
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if _BEGIN.match(line):
+                body = []
+            elif _END.match(line) and body is not None:
+                code = [s for s in (b.strip() for b in body) if s and not s.startswith("#")]
+                if len(code) >= min_lines:
+                    found.append((str(path.relative_to(solutions)), _flatten("\n".join(body))))
+                body = None
+            elif body is not None:
+                body.append(line)
+    return found
+
+
+# ---------------------------------------------------------------------- pieces
+
+
+def _prepare(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise TemplateError(f"{target} is a file; the template needs a folder")
+    if not target.exists():
+        target.mkdir(parents=True)
+        return
+    entries = [p for p in target.iterdir() if p.name != ".git"]
+    if entries and not (target / MANIFEST).is_file():
+        raise TemplateError(f"{target} is not empty and is not an earlier student template; "
+                            "choose an empty or new folder (nothing was changed)")
+    _clear(target)
+
+
+def _clear(target: Path) -> None:
+    """Remove everything in `target` but its `.git`."""
+    if not target.is_dir():
+        return
+    for entry in target.iterdir():
+        if entry.name == ".git":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _copy_tree(source: Path, destination: Path, skip: set[str]) -> None:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder).resolve() == source.resolve()
+        return {n for n in names if n in _JUNK or n.endswith(".pyc") or (top and n in skip)}
+
+    shutil.copytree(source, destination, ignore=ignore, dirs_exist_ok=True)
+
+
+def _render(name: str, destination: Path, values: dict[str, str]) -> None:
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(f"@@{key}@@", value)
+    leftover = re.findall(r"@@\w+@@", text)
+    if leftover:
+        raise TemplateError(f"{name}: no value for {', '.join(sorted(set(leftover)))}")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(text, encoding="utf-8")
+
+
+def _project() -> dict:
+    """Facts of the course taken from its own pyproject.toml and README.md."""
+    data = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = data.get("project", {})
+    dependencies = list(project.get("dependencies", []))
+    torch = next((d for d in dependencies if re.match(r"torch\b", d)), "torch")
+    python_min = re.search(r">=\s*(\d+\.\d+)", project.get("requires-python", ">=3.11"))
+    title = project.get("name", "course")
+    readme = REPO_ROOT / "README.md"
+    if readme.is_file():
+        heading = re.search(r"^# (.+)$", readme.read_text(encoding="utf-8"), re.MULTILINE)
+        title = heading[1].strip() if heading else title
+    return {"name": project.get("name", "course"), "version": project.get("version", "0"),
+            "title": title, "dependencies": dependencies, "torch": torch,
+            "python_min": python_min[1] if python_min else "3.11",
+            "pytest": data.get("tool", {}).get("pytest", {}).get("ini_options", {})}
+
+
+def _pyproject(project: dict) -> str:
+    def array(items: list[str]) -> str:
+        return "[\n" + "".join(f"    {json.dumps(i)},\n" for i in items) + "]"
+
+    pytest = project["pytest"]
+    lines = [
+        "# The course's libraries and its grader (the `autograder` command). Owned by the",
+        "# course: scripts/setup.sh installs it, and the grading workflow reports changes.",
+        "[build-system]",
+        'requires = ["setuptools>=68"]',
+        'build-backend = "setuptools.build_meta"',
+        "",
+        "[project]",
+        f"name = {json.dumps(project['name'] + '-student')}",
+        f"version = {json.dumps(project['version'])}",
+        f"description = {json.dumps('My work on ' + project['title'] + ', with the course grader.')}",
+        f"requires-python = {json.dumps('>=' + project['python_min'])}",
+        f"dependencies = {array(project['dependencies'])}",
+        "",
+        "[project.scripts]",
+        'autograder = "autograder.cli:main"',
+        "",
+        "[tool.setuptools.packages.find]",
+        'include = ["autograder*"]',
+        "",
+        "[tool.pytest.ini_options]",
+        'testpaths = ["exercises"]',
+    ]
+    if pytest.get("addopts"):
+        lines.append(f"addopts = {json.dumps(pytest['addopts'])}")
+    if pytest.get("markers"):
+        lines.append(f"markers = {array([m for m in pytest['markers'] if not m.startswith('slow')])}")
+    return "\n".join(lines) + "\n"
+
+
+def _no_deps_installs() -> str:
+    """Packages the course's own setup installs without their dependencies, installed alike."""
+    setup = REPO_ROOT / "scripts" / "setup.sh"
+    lines: list[str] = []
+    if not setup.is_file():
+        return ""
+    previous = ""
+    for line in setup.read_text(encoding="utf-8").splitlines():
+        match = re.search(r"pip install\b.*--no-deps\s+\"?([^\"\s]+)\"?", line)
+        if match:
+            if previous.strip().startswith("#"):
+                lines.append("  " + previous.strip())
+            lines.append(f'  .venv/bin/python -m pip install --quiet --no-deps "{match[1]}"')
+        previous = line
+    return "\n".join(lines)
+
+
+def _module_table(target: Path) -> str:
+    rows = []
+    for module in MODULES:
+        if not (target / "exercises" / module).is_dir():
+            continue
+        title = MODULE_TITLES.get(module, module)
+        readme = f"exercises/{module}/README.md"
+        guide = f"[what to build]({readme})" if (target / readme).is_file() else ""
+        rows.append(f"| {title} | [`exercises/{module}/`](exercises/{module}/) | {guide} |")
+    return "\n".join(rows)
+
+
+def _lessons(target: Path) -> str:
+    if not (target / "course").is_dir():
+        return ""
+    return ("\nThe lessons are in [`course/`](course/): read a module's lesson before its "
+            "exercises.\n")
+
+
+def _settings(repository: str | None, ref: str | None) -> dict[str, str]:
+    repository = (repository if repository is not None
+                  else os.environ.get("AUTOGRADER_HIDDEN_TESTS_REPOSITORY") or _origin() or "")
+    commit = _git("rev-parse", "HEAD") or ""
+    ref = (ref if ref is not None else os.environ.get("AUTOGRADER_HIDDEN_TESTS_REF")
+           or _git("describe", "--tags", "--exact-match", "HEAD") or commit)
+    if repository and not _REPOSITORY.fullmatch(repository):
+        raise TemplateError(f"the hidden-tests repository must look like OWNER/NAME, "
+                            f"not {repository!r}")
+    if ref and not _REF.fullmatch(ref):
+        raise TemplateError(f"the hidden-tests ref must be a tag, branch or commit, not {ref!r}")
+    return {"repository": repository, "ref": ref, "commit": commit}
+
+
+def _origin() -> str | None:
+    url = _git("remote", "get-url", "origin") or ""
+    match = re.search(r"github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?/?$", url)
+    return match[1] if match else None
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(REPO_ROOT), *args], capture_output=True,
+                              text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
