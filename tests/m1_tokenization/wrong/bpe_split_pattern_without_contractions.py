@@ -1,0 +1,253 @@
+"""Wrong: the split pattern lacks the contraction alternative '(?:[sdmt]|ll|ve|re), so "I'm"
+splits into "I", "'", "m".
+"""
+
+from __future__ import annotations
+
+REPLACES = "bpe.py"
+SELECT = ('test_pretokenize.py',)
+CAUGHT_BY = ('pretokenize: gpt2_pattern_without_special_tokens',)
+
+# BEGIN SOLUTION REMOVE
+import heapq
+from collections import Counter, defaultdict
+
+# END SOLUTION
+from typing import Sequence
+
+import regex
+
+# GPT-2's pre-tokenization pattern: contractions, letters, numbers, other symbols, and
+# whitespace. `\s+(?!\S)` leaves the last space of a run to the next word (" word").
+GPT2_SPLIT_PATTERN = r""" ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+GPT2_SPLIT_RE = regex.compile(GPT2_SPLIT_PATTERN)
+
+
+def get_pair_counts(ids: Sequence[int]) -> dict[tuple[int, int], int]:
+    """Count every pair of neighbouring ids.
+
+    Input: a sequence of ints (not modified). Output: ``{(a, b): count}`` for each adjacent
+    pair. Example: ``get_pair_counts([1, 2, 3, 1, 2]) == {(1, 2): 2, (2, 3): 1, (3, 1): 1}``.
+    A sequence shorter than 2 has no pairs: ``{}``.
+
+    The trap: occurrences overlap here. ``[1, 1, 1]`` holds the pair ``(1, 1)`` twice (positions
+    0–1 and 1–2): ``{(1, 1): 2}``, even though only one of them can be merged.
+    """
+    # BEGIN SOLUTION: Walk over zip(ids, ids[1:]) and count each pair in a dict.
+    counts: dict[tuple[int, int], int] = {}
+    for pair in zip(ids, ids[1:]):
+        counts[pair] = counts.get(pair, 0) + 1
+    return counts
+    # END SOLUTION
+
+
+def merge_pair(ids: Sequence[int], pair: tuple[int, int], new_id: int) -> list[int]:
+    """Replace every occurrence of ``pair`` in ``ids`` by ``new_id``.
+
+    Input: the ids (not modified), the pair ``(a, b)`` and the id of the merged token. Output: a
+    new list. Example: ``merge_pair([5, 6, 7, 5, 6], (5, 6), 9) == [9, 7, 9]``.
+
+    The trap: scan left to right and never let two matches overlap; after a match jump two
+    places. ``merge_pair([1, 1, 1], (1, 1), 9) == [9, 1]``, not ``[9, 9]`` (there is only one
+    middle 1 to give away).
+    """
+    # BEGIN SOLUTION: Walk with an index i; if ids[i], ids[i+1] is the pair, emit new_id and do i += 2, else emit ids[i] and do i += 1.
+    out: list[int] = []
+    i = 0
+    while i < len(ids):
+        if i + 1 < len(ids) and ids[i] == pair[0] and ids[i + 1] == pair[1]:
+            out.append(new_id)
+            i += 2
+        else:
+            out.append(ids[i])
+            i += 1
+    return out
+    # END SOLUTION
+
+
+def pretokenize(text: str, special_tokens: Sequence[str] = ()) -> list[str]:
+    """Split ``text`` into pre-tokens: the pieces that BPE merges may never cross.
+
+    Special tokens (e.g. ``"<|endoftext|>"``) are cut out first and each occurrence is one item
+    of its own; the text between them is split with ``GPT2_SPLIT_RE`` (use ``findall``).
+    Nothing is lost: ``"".join(pretokenize(text, specials)) == text`` always.
+
+    Example: ``pretokenize("Hi there!<|endoftext|>Bye", ["<|endoftext|>"])
+    == ["Hi", " there", "!", "<|endoftext|>", "Bye"]``.
+
+    The traps:
+    - Overlapping special tokens: scanning left to right, at each position the *longest*
+      special token starting there wins, so with both ``"<|endoftext|>"`` and
+      ``"<|endoftext|><|endoftext|>"`` registered, ``"<|endoftext|><|endoftext|>"`` is one item.
+    - Special tokens are literal strings: ``"a|b"`` or ``"[x]"`` must not act as a regex.
+    - An empty special token raises ``ValueError``; duplicates are ignored.
+    - The regex runs on each piece between special tokens separately, so
+      ``"a <|endoftext|>"`` gives ``["a", " ", "<|endoftext|>"]``.
+    """
+    # BEGIN SOLUTION: Build one regex alternation of the escaped special tokens, longest first, split the text with it, and run GPT2_SPLIT_RE.findall on the pieces in between.
+    result: list[str] = []
+    for piece, is_special in _split_on_special_tokens(text, special_tokens):
+        if is_special:
+            result.append(piece)
+        else:
+            result.extend(GPT2_SPLIT_RE.findall(piece))
+    return result
+    # END SOLUTION
+
+
+# BEGIN SOLUTION REMOVE
+def _split_on_special_tokens(text: str, special_tokens: Sequence[str]) -> list[tuple[str, bool]]:
+    """Cut ``text`` at its special tokens: ``[(piece, is_special), ...]`` in order.
+
+    A regex alternation finds the leftmost match and, at that position, tries the alternatives
+    in order; sorting them longest first therefore gives the longest special token at each
+    position.
+    """
+    specials = set(special_tokens)
+    if "" in specials:
+        raise ValueError("special tokens must not be empty")
+    if not specials:
+        return [(text, False)] if text else []
+    alternation = "|".join(regex.escape(s) for s in sorted(specials, key=len, reverse=True))
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for match in regex.finditer(alternation, text):
+        if match.start() > start:
+            pieces.append((text[start : match.start()], False))
+        pieces.append((match.group(), True))
+        start = match.end()
+    if start < len(text):
+        pieces.append((text[start:], False))
+    return pieces
+
+
+class _GreatestFirst:
+    """Heap key that orders pairs of bytes from the lexicographically greatest down."""
+
+    __slots__ = ("pair",)
+
+    def __init__(self, pair: tuple[bytes, bytes]):
+        self.pair = pair
+
+    def __lt__(self, other: "_GreatestFirst") -> bool:
+        return self.pair > other.pair
+
+
+# END SOLUTION
+def train_bpe(
+    text: str, vocab_size: int, special_tokens: Sequence[str] = ()
+) -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]:
+    """Learn a byte-level BPE vocabulary of ``vocab_size`` tokens from ``text``.
+
+    Output ``(vocab, merges)``:
+    - ``vocab``: ids 0–255 are the single bytes (``vocab[i] == bytes([i])``), then the special
+      tokens in the order given (their UTF-8 bytes), then one token per merge in merge order.
+      ``vocab_size`` counts all three.
+    - ``merges``: the merged pairs ``(left_bytes, right_bytes)`` in the order learned; merge
+      ``k`` creates token ``256 + len(special_tokens) + k`` whose bytes are ``left + right``.
+
+    Algorithm: count the pre-tokens of ``pretokenize(text, special_tokens)`` (special tokens
+    themselves never take part in a pair), write each as its bytes, then repeat: merge the most
+    frequent adjacent pair in every pre-token. Ties go to the lexicographically greatest pair
+    ``(bytes, bytes)``, e.g. ``(b"s", b"t")`` beats ``(b"e", b"s")``. Stop at ``vocab_size`` or
+    when no pair is left.
+
+    Example: ``train_bpe("aaab", 257)`` merges ``(b"a", b"a")`` (count 2 beats ``(b"a", b"b")``'s 1).
+
+    The traps:
+    - Ties compare the pairs' bytes, never their ids: ``(b"ab", b"c")`` beats
+      ``(b"a", b"bcd")`` because ``b"ab" > b"a"``, whatever ids the tokens have.
+    - Speed: recounting every pair after every merge is far too slow. Keep the counts and, for
+      each pair, the pre-tokens that contain it; after a merge update only those pre-tokens.
+    - Duplicate special tokens count once; ``vocab_size < 256 + len(special_tokens)`` raises
+      ``ValueError``.
+    """
+    # BEGIN SOLUTION: Count unique pre-tokens with a Counter, write each as a list of single-byte `bytes`, keep pair counts plus an index pair -> pre-tokens containing it, and after each merge update only the affected pre-tokens (a heap finds the best pair fast).
+    specials = list(dict.fromkeys(special_tokens))
+    if any(s == "" for s in specials):
+        raise ValueError("special tokens must not be empty")
+    if vocab_size < 256 + len(specials):
+        raise ValueError(f"vocab_size must be at least {256 + len(specials)}, got {vocab_size}")
+    vocab: dict[int, bytes] = {i: bytes([i]) for i in range(256)}
+    for s in specials:
+        vocab[len(vocab)] = s.encode("utf-8")
+
+    # One entry per distinct pre-token: BPE only needs how often each one occurs.
+    special_set = set(specials)
+    counted = Counter(p for p in pretokenize(text, specials) if p not in special_set)
+    byte_tokens = [bytes([b]) for b in range(256)]
+    words = [[byte_tokens[b] for b in p.encode("utf-8")] for p in counted]
+    freqs = list(counted.values())
+
+    # pair -> total count, and pair -> indices of the words that contain it.
+    pair_counts: dict[tuple[bytes, bytes], int] = defaultdict(int)
+    where: dict[tuple[bytes, bytes], set[int]] = defaultdict(set)
+    for w, (word, freq) in enumerate(zip(words, freqs)):
+        for pair in zip(word, word[1:]):
+            pair_counts[pair] += freq
+            where[pair].add(w)
+
+    # A max-heap of (count, pair) with lazy deletion: an entry whose count is no longer the
+    # pair's current count is stale and skipped when it comes out.
+    heap = [(-count, _GreatestFirst(pair)) for pair, count in pair_counts.items()]
+    heapq.heapify(heap)
+
+    merges: list[tuple[bytes, bytes]] = []
+    while len(vocab) < vocab_size and heap:
+        neg_count, key = heapq.heappop(heap)
+        pair = key.pair
+        if pair_counts.get(pair, 0) != -neg_count:
+            continue
+        merged = pair[0] + pair[1]
+        merges.append(pair)
+        vocab[len(vocab)] = merged
+
+        delta: dict[tuple[bytes, bytes], int] = defaultdict(int)
+        for w in where.pop(pair):
+            word, freq = words[w], freqs[w]
+            new_word = _merge_bytes(word, pair, merged)
+            old_pairs, new_pairs = list(zip(word, word[1:])), list(zip(new_word, new_word[1:]))
+            for p in old_pairs:
+                delta[p] -= freq
+            for p in new_pairs:
+                delta[p] += freq
+            for p in set(old_pairs) - set(new_pairs):
+                if p != pair:
+                    where[p].discard(w)
+            for p in new_pairs:
+                where[p].add(w)
+            words[w] = new_word
+
+        del pair_counts[pair]
+        delta.pop(pair, None)
+        for p, change in delta.items():
+            if change == 0:
+                continue
+            count = pair_counts[p] + change
+            if count > 0:
+                pair_counts[p] = count
+                heapq.heappush(heap, (-count, _GreatestFirst(p)))
+            else:
+                del pair_counts[p]
+                where.pop(p, None)
+    return vocab, merges
+    # END SOLUTION
+
+
+# BEGIN SOLUTION REMOVE
+def _merge_bytes(word: list[bytes], pair: tuple[bytes, bytes], merged: bytes) -> list[bytes]:
+    """``merge_pair`` for a word written as a list of byte strings."""
+    out: list[bytes] = []
+    i = 0
+    n = len(word)
+    while i < n:
+        if i + 1 < n and word[i] == pair[0] and word[i + 1] == pair[1]:
+            out.append(merged)
+            i += 2
+        else:
+            out.append(word[i])
+            i += 1
+    return out
+
+
+# END SOLUTION
