@@ -146,7 +146,7 @@ def _report(args: argparse.Namespace) -> int:
         print(line)
     env = dict(os.environ)
     actions.append_summary(report.summary(graded, found, nowhere, env))
-    data, encoded = report.classroom_result(graded)
+    data, encoded = report.classroom_result(graded, found)
     comment = report.comment(graded, found, nowhere, env)
     write_atomically(out / "classroom.json", json.dumps(data, ensure_ascii=False) + "\n")
     write_atomically(out / "feedback.md", comment)

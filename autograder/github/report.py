@@ -172,9 +172,15 @@ def comment(graded: Graded, found: list[Place], nowhere: list[TestRecord],
     return body
 
 
-def classroom_result(graded: Graded, limit: int = CLASSROOM_LIMIT) -> tuple[dict, str]:
-    """The Classroom `result` JSON and its base64, messages shortened until it fits."""
+def classroom_result(graded: Graded, found: list[Place] | None = None,
+                     limit: int = CLASSROOM_LIMIT) -> tuple[dict, str]:
+    """The Classroom `result` JSON and its base64, messages shortened until it fits. A failing
+    test's `line_no` is the line of the student function it points to (0 when none: the
+    reporter prints "line N" for anything else)."""
     data = classroom.as_dict(graded.result)
+    lines = {id(t): p.location.line for p in found or [] for t in p.tests}
+    for test, record in zip(data["tests"], graded.result.tests):
+        test["line_no"] = lines.get(id(record), 0)
     for cap in (None, 1000, 300, 100, 0):
         if cap is not None:
             for test in data["tests"]:

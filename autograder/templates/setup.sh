@@ -21,4 +21,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
 @@NO_DEPS_INSTALLS@@
   echo "$wanted" > "$stamp"
 fi
-echo "setup: ready. Run the public tests with: .venv/bin/pytest exercises"
+echo "setup: ready. run the public tests with: .venv/bin/python -m pytest exercises"
