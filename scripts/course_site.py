@@ -9,6 +9,8 @@ relative links to the exercise files. The build stages a copy in build/course-si
 - concept cards become Material admonitions titled with the card's name,
 - a link to an exercise function (`../exercises/m1_tokenization/bpe.py#merge_pair`) points at
   a generated page of that file's exercises (signature, docstring, the lesson it belongs to),
+  made from solutions/ with the solution regions stripped, exactly as `autograder release`
+  writes exercises/,
 - notebooks (jupytext text files) are built to .ipynb for download,
 - the tokenizer playground is copied with GPT-2's files as a script, so it tokenizes in the
   browser with no server (the `autograder playground` server adds the other tokenizers),
@@ -32,10 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
-EXERCISES = ROOT / "exercises"
+SOLUTIONS = ROOT / "solutions"
 BUILD = ROOT / "build" / "course-site"
-DOCS = BUILD / "docs"
-SITE = BUILD / "site"
 MODULES = ["m1_tokenization", "m2_embeddings", "m3_tokenizer_zoo", "m4_embedding_training"]
 
 LINK_RE = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)(\))")
@@ -127,7 +127,10 @@ def _docstring_markdown(doc: str, depth: str) -> str:
 
 
 def exercise_page(module: str, path: Path) -> str:
-    source = path.read_text(encoding="utf-8")
+    """The page of one exercise file, as students get it: the stub `autograder release` makes."""
+    from autograder.release import strip_solutions
+
+    source = strip_solutions(path.read_text(encoding="utf-8"), str(path))
     lines = source.splitlines()
     tree = ast.parse(source)
     depth = "../../"
@@ -171,10 +174,10 @@ def readme_for_site(readme: Path) -> str:
 
 
 def exercise_files(module: str) -> list[Path]:
-    return sorted(p for p in (EXERCISES / module).glob("*.py") if p.name != "__init__.py")
+    return sorted(p for p in (SOLUTIONS / module).glob("*.py") if p.name != "__init__.py")
 
 
-def stage_exercises() -> list:
+def stage_exercises(docs: Path) -> list:
     nav = []
     index = ["# Exercises", "",
              "Each module's stubs live in `exercises/<module>/`; `pytest exercises/<module>` runs "
@@ -184,10 +187,10 @@ def stage_exercises() -> list:
         files = exercise_files(module)
         if not files:
             continue
-        folder = DOCS / "exercises" / module
+        folder = docs / "exercises" / module
         folder.mkdir(parents=True, exist_ok=True)
         entries = []
-        readme = EXERCISES / module / "README.md"
+        readme = SOLUTIONS / module / "README.md"
         index.append(f"## {module}")
         index.append("")
         if readme.exists():
@@ -198,33 +201,33 @@ def stage_exercises() -> list:
             (folder / f"{path.stem}.md").write_text(exercise_page(module, path), encoding="utf-8")
             entries.append({f"{path.name}": f"exercises/{module}/{path.stem}.md"})
             index.append(f"- [`{path.name}`]({module}/{path.stem}.md)")
-        for extra in (EXERCISES / module).glob("*.png"):
+        for extra in (SOLUTIONS / module).glob("*.png"):
             shutil.copy2(extra, folder / extra.name)
         index.append("")
         nav.append({module: entries})
-    (DOCS / "exercises" / "index.md").write_text("\n".join(index), encoding="utf-8")
+    (docs / "exercises" / "index.md").write_text("\n".join(index), encoding="utf-8")
     return [{"Overview": "exercises/index.md"}, *nav]
 
 
 # ------------------------------------------------------------------ staging and building
 
-def stage() -> list:
-    if BUILD.exists():
-        shutil.rmtree(DOCS, ignore_errors=True)
-    (DOCS / "course").mkdir(parents=True)
+def stage(docs: Path) -> list:
+    """Write the site's Markdown into `docs`; return the Exercises part of the navigation."""
+    shutil.rmtree(docs, ignore_errors=True)
+    (docs / "course").mkdir(parents=True)
     for path in COURSE.glob("*.md"):
         if path.name == "README.md":
             continue
-        (DOCS / "course" / path.name).write_text(site_markdown(path.read_text(encoding="utf-8")),
+        (docs / "course" / path.name).write_text(site_markdown(path.read_text(encoding="utf-8")),
                                                  encoding="utf-8")
     readme = (COURSE / "README.md").read_text(encoding="utf-8")
-    (DOCS / "index.md").write_text(site_markdown(readme, prefix="course"), encoding="utf-8")
-    shutil.copytree(COURSE / "figures", DOCS / "course" / "figures",
+    (docs / "index.md").write_text(site_markdown(readme, prefix="course"), encoding="utf-8")
+    shutil.copytree(COURSE / "figures", docs / "course" / "figures",
                     ignore=shutil.ignore_patterns("*.json"))
-    shutil.copy2(COURSE / "site.css", DOCS / "course" / "site.css")
-    stage_playground(DOCS / "course" / "playground")
-    build_notebooks(DOCS / "course" / "notebooks")
-    return stage_exercises()
+    shutil.copy2(COURSE / "site.css", docs / "course" / "site.css")
+    stage_playground(docs / "course" / "playground")
+    build_notebooks(docs / "course" / "notebooks")
+    return stage_exercises(docs)
 
 
 def stage_playground(target: Path) -> None:
@@ -241,13 +244,15 @@ def build_notebooks(target: Path) -> None:
     build_all(target)
 
 
-def build(quiet: bool = False) -> Path:
+def build(target: Path = BUILD, quiet: bool = False) -> Path:
+    """Stage into `target`/docs and build the site into `target`/site; return the site folder."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    nav_exercises = stage()
-    config = load_config(config_file=str(COURSE / "mkdocs.yml"), docs_dir=str(DOCS),
-                         site_dir=str(SITE), strict=True)
+    docs, site = target / "docs", target / "site"
+    nav_exercises = stage(docs)
+    config = load_config(config_file=str(COURSE / "mkdocs.yml"), docs_dir=str(docs),
+                         site_dir=str(site), strict=True)
     for entry in config["nav"]:
         if "Exercises" in entry:
             entry["Exercises"] = nav_exercises
@@ -257,8 +262,8 @@ def build(quiet: bool = False) -> Path:
     finally:
         config.plugins.on_shutdown()
     if not quiet:
-        print(f"built the course site: {SITE / 'index.html'}")
-    return SITE
+        print(f"built the course site: {site / 'index.html'}")
+    return site
 
 
 def serve(port: int) -> None:

@@ -17,7 +17,8 @@ student writes; its docstring links back to the lesson section that teaches it w
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
 
-    python course/tools/lessons.py links   # print the back-link each exercise needs
+    python course/tools/lessons.py links             # the back-link each exercise needs
+    python course/tools/lessons.py apply solutions/  # add the missing ones to the docstrings
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def slugify(heading: str) -> str:
     """GitHub's anchor for a heading: inline markup dropped, lower case, punctuation removed,
     spaces to hyphens. (The site's Markdown uses the same rule for the headings we write.)"""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # links keep their text
-    text = re.sub(r"[`*_]", "", text).strip().lower()
+    text = re.sub(r"[`*]", "", text).strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
 
@@ -267,6 +268,60 @@ def back_link_lines() -> list[tuple[Exercise, list[str]]]:
     return result
 
 
+def back_link_problems(module: str, root: Path = SOLUTIONS) -> list[str]:
+    """Exercises of `module` (under `root`) whose docstring lacks a `Lesson:` line that names
+    a section of the module's lesson teaching it (linking it, itself or in a subsection)."""
+    lesson = lessons()[module]
+    problems = []
+    for exercise in exercises(module, root):
+        back = exercise.back_links()
+        if not back:
+            problems.append(f"{exercise.target}: no 'Lesson: course/{lesson.name}#...' line")
+            continue
+        teaching = lesson.anchors_linking(module, exercise.name)
+        for name, anchor in back:
+            if name != lesson.name or anchor not in teaching:
+                problems.append(f"{exercise.target}: 'Lesson: course/{name}#{anchor}' is not a "
+                                f"section of {lesson.name} that links it")
+    return problems
+
+
+def apply_back_links(root: Path) -> list[Path]:
+    """Add the missing `Lesson:` line at the end of each exercise's docstring under `root`
+    (a folder laid out like solutions/); return the files changed."""
+    changed = []
+    wanted = {(e.module, e.file, e.name): lines for e, lines in back_link_lines() if lines}
+    for path in sorted(root.glob("m*/*.py")):
+        module, name = path.parent.name, path.stem
+        source = path.read_text(encoding="utf-8")
+        lines = source.split("\n")
+        edits = []
+        for node in ast.parse(source).body:
+            key = (module, name, getattr(node, "name", None))
+            if key not in wanted or not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                continue
+            doc = node.body[0] if node.body else None
+            if not (isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)
+                    and isinstance(doc.value.value, str)) or BACK_LINK_RE.search(doc.value.value):
+                continue
+            edits.append((doc, wanted[key]))
+        for doc, link_lines in sorted(edits, key=lambda e: -e[0].end_lineno):
+            indent = " " * doc.col_offset
+            last = doc.end_lineno - 1
+            closing = lines[last]
+            quote = closing.rstrip()[-3:]
+            body = closing.rstrip()[:-3]
+            added = ["", *(indent + line for line in link_lines)]
+            if body.strip():
+                lines[last:last + 1] = [body, *added, indent + quote]
+            else:
+                lines[last:last] = added
+        if edits:
+            path.write_text("\n".join(lines), encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
 def _print_links() -> int:
     current = None
     for exercise, lines in back_link_lines():
@@ -281,5 +336,9 @@ def _print_links() -> int:
 if __name__ == "__main__":
     if sys.argv[1:] == ["links"]:
         sys.exit(_print_links())
+    if sys.argv[1:2] == ["apply"] and len(sys.argv) == 3:
+        for changed in apply_back_links(Path(sys.argv[2])):
+            print(f"added lesson back-links to {changed}")
+        sys.exit(0)
     print(__doc__)
     sys.exit(2)
