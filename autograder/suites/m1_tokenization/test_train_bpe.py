@@ -122,7 +122,7 @@ def test_vocab_size_checks_and_duplicate_specials(student):
 
 CORPORA = {
     "mixed-languages": lambda: (sample_corpus(), 256 + 2 + 400, [ENDOFTEXT, "<pad>"]),
-    "pseudo-words": lambda: (pseudo_words_corpus(6000, seed=7), 256 + 300, []),
+    "pseudo-words": lambda: (pseudo_words_corpus(2500, seed=7), 256 + 200, []),
     "repetitive": lambda: ("abababab aaaa bbbb " * 20 + "abba" * 30, 256 + 40, []),
 }
 
