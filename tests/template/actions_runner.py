@@ -142,9 +142,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def interpolate(text: str, contexts: dict, status: dict) -> str:
+def interpolate(text: Any, contexts: dict, status: dict) -> str:
+    if not isinstance(text, str):  # YAML booleans and numbers reach actions as strings
+        return _text(text)
     return re.sub(r"\$\{\{(.*?)\}\}",
-                  lambda m: _text(Expression(m[1], contexts, status).evaluate()), str(text))
+                  lambda m: _text(Expression(m[1], contexts, status).evaluate()), text)
 
 
 def condition(text: str | None, contexts: dict, status: dict) -> bool:
