@@ -68,7 +68,7 @@ def execute(path: Path, code: str = "exercises", timeout: int = 120):
                                 resources={"metadata": {"path": str(path.parent)}})
         client.execute()
     except CellExecutionError as error:
-        raise NotebookError(f"{path.name}: {str(error).strip().splitlines()[-1]}") from error
+        raise NotebookError(f"{path.name}: {error.ename}: {error.evalue}") from error
     finally:
         for key, value in previous.items():
             if value is None:
