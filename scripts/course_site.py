@@ -30,6 +30,7 @@ import posixpath
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,9 +216,8 @@ def stage(docs: Path) -> list:
     """Write the site's Markdown into `docs`; return the Exercises part of the navigation."""
     shutil.rmtree(docs, ignore_errors=True)
     (docs / "course").mkdir(parents=True)
-    for path in COURSE.glob("*.md"):
-        if path.name == "README.md":
-            continue
+    outline = tomllib.loads((COURSE / "outline.toml").read_text(encoding="utf-8"))["module"]
+    for path in [COURSE / m["lesson"] for m in outline] + [COURSE / "playground.md"]:
         (docs / "course" / path.name).write_text(site_markdown(path.read_text(encoding="utf-8")),
                                                  encoding="utf-8")
     readme = (COURSE / "README.md").read_text(encoding="utf-8")
