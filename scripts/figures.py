@@ -303,26 +303,30 @@ def embedding_lookup():
     ids = np.array([1, 2, 1])
     onehot = one_hot(ids, len(vocab))
     rows = lookup(E, ids)
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), gridspec_kw={"width_ratios": [6, 4, 4]})
+    fig, axes = plt.subplots(1, 5, figsize=(11, 3.6),
+                             gridspec_kw={"width_ratios": [6, 0.8, 4, 0.8, 4]})
+    for ax, symbol in ((axes[1], "@"), (axes[3], "=")):
+        ax.axis("off")
+        ax.text(0.5, 0.5, symbol, fontsize=22, ha="center", va="center", color=INK)
+    axes = [axes[0], axes[2], axes[4]]
     for ax, matrix, title, cmap in ((axes[0], onehot, "one_hot(ids, V=6)  [3, 6]", "Greys"),
                                     (axes[1], E, "E  [V=6, d=4]", "RdBu_r"),
                                     (axes[2], rows, "E[ids]  [3, 4]", "RdBu_r")):
         ax.imshow(matrix, cmap=cmap, vmin=-2 if cmap != "Greys" else 0,
                   vmax=2 if cmap != "Greys" else 1.6, aspect="equal")
         for (r, c), value in np.ndenumerate(matrix):
-            ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize=8.5, color=INK)
+            ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize=8.5,
+                    color="white" if abs(value) > 1.2 else INK)
         ax.set_title(title, fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
     axes[0].set_yticks(range(3), [f"{vocab[i]} (id {i})" for i in ids])
     axes[0].set_xticks(range(len(vocab)), vocab, fontsize=8)
     axes[1].set_yticks(range(len(vocab)), [f"{i} {w}" for i, w in enumerate(vocab)], fontsize=8)
-    for i, r in enumerate(ids):
+    for r in set(ids.tolist()):
         axes[1].add_patch(plt.Rectangle((-0.5, r - 0.5), 4, 1, fill=False, ec="#c1121f", lw=2))
-    fig.text(0.405, 0.5, "@", fontsize=20, ha="center", va="center", color=INK)
-    fig.text(0.675, 0.5, "=", fontsize=20, ha="center", va="center", color=INK)
     fig.suptitle("The embedding layer is a lookup table: a one-hot row times E selects a row of E",
-                 x=0.01, ha="left", fontweight="bold")
+                 x=0.01, y=1.02, ha="left", fontweight="bold")
     return fig
 
 
@@ -345,21 +349,23 @@ def embeddings_2d():
     plt = _style()
     docs, pages, vectors, _ = _collection()
     topics = [p["slug"].split("-")[0] for p in pages]
-    names = sorted(set(topics), key=topics.index)
+    largest = sorted(set(topics), key=lambda t: (-topics.count(t), topics.index(t)))[:7]
     centred = vectors - vectors.mean(axis=0)
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
     xy = centred @ vt[:2].T
-    fig, ax = plt.subplots(figsize=(8.5, 6))
-    cmap = plt.get_cmap("tab20")
-    for k, topic in enumerate(names):
+    fig, ax = plt.subplots(figsize=(8.5, 5.8))
+    others = np.array([t not in largest for t in topics])
+    ax.scatter(xy[others, 0], xy[others, 1], s=22, color="#d0d4db", label="other topics")
+    colours = ["#1d3557", "#e63946", "#2a9d8f", "#f4a261", "#6a4c93", "#8ab17d", "#e9c46a"]
+    for k, topic in enumerate(largest):
         mask = np.array([t == topic for t in topics])
-        ax.scatter(xy[mask, 0], xy[mask, 1], s=36, color=cmap(k % 20), label=topic,
-                   edgecolor="white", lw=0.5)
-    rng = np.random.default_rng(0)
-    for i in sorted(rng.choice(len(pages), size=12, replace=False)):
-        ax.annotate(pages[i]["title"], xy[i], fontsize=7.5, color="#333333",
-                    xytext=(4, 3), textcoords="offset points")
-    ax.legend(fontsize=7.5, ncol=2, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+        ax.scatter(xy[mask, 0], xy[mask, 1], s=48, color=colours[k], label=topic,
+                   edgecolor="white", lw=0.6)
+        first = int(np.flatnonzero(mask)[0])
+        ax.annotate(pages[first]["title"], xy[first], fontsize=7.5, color=colours[k],
+                    xytext=(5, 4), textcoords="offset points")
+    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5),
+              title="topic (pages)", title_fontsize=8)
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")
     ax.set_title("384-dimensional sentence embeddings of the help pages, projected to 2-D",
@@ -388,11 +394,15 @@ def cosine_heatmap():
     for (r, c), value in np.ndenumerate(sims):
         ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8,
                 color="white" if value < 0.5 else "black")
+    for r, (_, rel) in enumerate(chosen):
+        for c, doc in enumerate(relevant):
+            if doc in rel:
+                ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, ec="#e63946", lw=2.2))
     ax.set_yticks(range(len(chosen)), [q for q, _ in chosen], fontsize=8.5)
     ax.set_xticks(range(len(relevant)), [pages[i]["title"] for i in relevant], rotation=30,
                   ha="right", fontsize=8.5)
     fig.colorbar(image, ax=ax, shrink=0.8, label="cosine similarity")
-    ax.set_title("Queries against help pages: the answer scores highest", loc="left")
+    ax.set_title("Cosine similarity of queries and help pages (red: a page that answers)", loc="left")
     return fig
 
 
@@ -427,40 +437,34 @@ def bm25_vs_semantic():
 @figure("m2/pitch.png", ["solutions/m2_embeddings/contextual.py", "solutions/m2_embeddings/vectors.py",
                          "solutions/m2_embeddings/data/pitch.npz"])
 def pitch():
-    """Static versus contextual vectors of the word "pitch" in sentences of different senses."""
+    """Cosine similarity between the 18 occurrences of "pitch": static versus contextual."""
     import numpy as np
     from m2_embeddings.contextual import load_pitch, word_positions, word_vector
-    from m2_embeddings.vectors import embedding_lookup
+    from m2_embeddings.vectors import cosine_similarity, embedding_lookup
 
     plt = _style()
     sentences, table = load_pitch()
-    senses = [s.sense for s in sentences]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    names = sorted(set(senses), key=senses.index)
+    order = sorted(range(len(sentences)), key=lambda i: sentences[i].sense)
+    senses = [sentences[i].sense for i in order]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
     for ax, kind in zip(axes, ("static", "contextual")):
-        vectors = []
-        for s in sentences:
-            token_vecs = embedding_lookup(table, s.rows) if kind == "static" else s.contextual
-            vectors.append(word_vector(np.asarray(token_vecs, dtype=np.float64),
-                                       word_positions(s.offsets, *s.span)))
-        vectors = np.stack(vectors)
-        centred = vectors - vectors.mean(axis=0)
-        _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        xy = centred @ vt[:2].T if np.abs(centred).max() > 1e-9 else np.zeros((len(vectors), 2))
-        jitter = np.random.default_rng(1).normal(0, 0.02, xy.shape) if kind == "static" else 0
-        for k, sense in enumerate(names):
-            mask = np.array([x == sense for x in senses])
-            ax.scatter(*(xy[mask] + (jitter[mask] if kind == "static" else 0)).T, s=60,
-                       color=PALETTE[k], edgecolor=INK, lw=0.6, label=sense)
+        vectors = np.stack([
+            word_vector(np.asarray(embedding_lookup(table, sentences[i].rows) if kind == "static"
+                                   else sentences[i].contextual, dtype=np.float64),
+                        word_positions(sentences[i].offsets, *sentences[i].span))
+            for i in order])
+        sims = cosine_similarity(vectors, vectors)
+        image = ax.imshow(sims, cmap="magma", vmin=0, vmax=1)
+        ticks = [senses.index(s) + senses.count(s) / 2 - 0.5 for s in dict.fromkeys(senses)]
+        ax.set_xticks(ticks, list(dict.fromkeys(senses)))
+        ax.set_yticks(ticks, list(dict.fromkeys(senses)), rotation=90, va="center")
+        for edge in [senses.index(s) - 0.5 for s in dict.fromkeys(senses)][1:]:
+            ax.axhline(edge, color="white", lw=1.5)
+            ax.axvline(edge, color="white", lw=1.5)
         ax.set_title(f"{kind}: one vector per {'word type' if kind == 'static' else 'occurrence'}")
-        ax.set_xticks([])
-        ax.set_yticks([])
-    axes[0].text(0.5, 0.2, "every \"pitch\" gets the same vector", transform=axes[0].transAxes,
-                 ha="center", fontsize=9, color="#555555")
-    axes[1].legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
-    fig.suptitle('"pitch" in 18 sentences: the static vector cannot tell the senses apart',
+    fig.colorbar(image, ax=axes, shrink=0.8, label="cosine similarity")
+    fig.suptitle('"pitch" in 18 sentences: static vectors are all the same, contextual ones group by sense',
                  x=0.01, ha="left", fontweight="bold")
-    fig.tight_layout()
     return fig
 
 
