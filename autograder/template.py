@@ -108,18 +108,19 @@ def write_template(target: Path, hidden_tests_repository: str | None = None,
 def write_hidden_bundle(target: Path, solutions: Path = SOLUTIONS,
                         suites: Path = SUITES) -> list[Path]:
     """What the workflow fetches for hidden tests, for a private repository of its own:
-    `solutions/` (the reference and the trusted public tests), `suites/` and the template's
-    manifest (the trusted copy the workflow compares course-owned files with)."""
+    `solutions/` (the reference and the trusted public tests), `autograder/suites/` (laid out
+    as in the course repository, so paths relative to a suite file hold in both) and the
+    template's manifest (the trusted copy the workflow compares course-owned files with)."""
     target = Path(target).expanduser()
     if target.exists() and any(p.name != ".git" for p in target.iterdir()) \
             and not (target / BUNDLE_MANIFEST).is_file():
         raise TemplateError(f"{target} is not empty and is not an earlier hidden-tests bundle: "
                             "choose an empty folder")
-    for child in (target / "solutions", target / "suites"):
+    for child in (target / "solutions", target / "autograder"):
         if child.exists():
             shutil.rmtree(child)
     _copy_tree(Path(solutions), target / "solutions", skip=set())
-    _copy_tree(Path(suites), target / "suites", skip=set())
+    _copy_tree(Path(suites), target / "autograder" / "suites", skip=set())
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="autograder-template-") as tmp:

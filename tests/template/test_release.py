@@ -186,10 +186,10 @@ def test_hidden_bundle_holds_what_the_workflow_fetches(tmp_path):
     written = write_hidden_bundle(bundle)
     assert (bundle / "template-manifest.json").is_file()
     assert {p.relative_to(bundle).parts[0] for p in written} == {
-        "solutions", "suites", "template-manifest.json", "README.md"}
+        "solutions", "autograder", "template-manifest.json", "README.md"}
     for suite_file in SUITES.rglob("test_*.py"):
         rel = suite_file.relative_to(SUITES)
-        assert _sha(bundle / "suites" / rel) == _sha(suite_file)
+        assert _sha(bundle / "autograder" / "suites" / rel) == _sha(suite_file)
     (bundle / "other.txt").unlink(missing_ok=True)
     write_hidden_bundle(bundle)  # again, over an earlier bundle
     busy = tmp_path / "busy"
