@@ -111,14 +111,13 @@ def load_settings(args: argparse.Namespace | None = None) -> Settings:
         elif key in ("modules", "select") and isinstance(value, str):
             value = [value]
         setattr(settings, key, value)
+    if table:  # the default folders sit beside the configuration file
+        settings.submissions = base / settings.submissions
+        settings.gradebook = base / settings.gradebook
     for key in _KEYS - {"late"}:
         value = given.get(key)
         if value is not None and value != []:
             setattr(settings, key, Path(value).expanduser() if key in _PATHS else value)
-    if not settings.submissions.is_absolute():
-        settings.submissions = base / settings.submissions
-    if not settings.gradebook.is_absolute():
-        settings.gradebook = base / settings.gradebook
     try:
         settings.late = LatePolicy.from_config(table.get("late"))
         if isinstance(settings.deadline, str):

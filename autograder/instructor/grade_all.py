@@ -125,6 +125,16 @@ def grade_unit(unit: Unit, course: dict[str, str], select: list[str] | None) -> 
     return {"result": result.to_dict(), "seconds": time.perf_counter() - start}
 
 
+def _context():
+    """Workers fork from a server that has imported the grader once, so a new worker is ready
+    in milliseconds; the server itself never runs student code. (Imported here, hypothesis
+    also escapes pytest's assertion rewriting, which costs seconds per fresh process.)"""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.instructor.grade_all", "autograder.plugin",
+                                    "pytest", "hypothesis"])
+    return context
+
+
 def _quiet_worker() -> None:
     # Ctrl-C is the main process's to handle: it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -157,7 +167,7 @@ def run(gradebook: Gradebook, units: list[Unit], course: dict[str, Path],
     try:
         while queue:
             pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(queue))),
-                                       mp_context=multiprocessing.get_context("spawn"),
+                                       mp_context=_context(),
                                        initializer=_quiet_worker,
                                        max_tasks_per_child=_TASKS_PER_WORKER)
             running: dict[Future, Unit] = {}

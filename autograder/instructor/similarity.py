@@ -52,76 +52,77 @@ class Pair:
     functions: list[tuple[str, float]]  # same-named functions, most alike first
 
 
-def tokens(source: str) -> list[tuple[str, int]]:
-    """Normalised tokens of Python source with their line numbers; docstrings left out."""
-    docstring_lines: set[int] = set()
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        tree = None
-    for node in ast.walk(tree) if tree is not None else []:
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(
-                    getattr(body[0], "value", None), ast.Constant) and isinstance(
-                    body[0].value.value, str):
-                docstring_lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+def tokens(code: str) -> list[str]:
+    """Normalised tokens of Python code: names become `V` (keywords and built-ins stay),
+    numbers `N`, strings `S`; comments and layout disappear."""
     out = []
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type in _SKIP_TOKENS:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type in _SKIP_TOKENS or token.string == ";":
                 continue
-            line = token.start[0]
             if token.type == tokenize.STRING:
-                if line in docstring_lines:
-                    continue
-                out.append(("S", line))
+                out.append("S")
             elif token.type == tokenize.NUMBER:
-                out.append(("N", line))
+                out.append("N")
             elif token.type == tokenize.NAME:
-                out.append((token.string if token.string in _KEEP_NAMES else "V", line))
+                out.append(token.string if token.string in _KEEP_NAMES else "V")
             else:
-                out.append((token.string, line))
+                out.append(token.string)
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass  # an unfinished file still gives the tokens before the problem
     return out
 
 
-def _function_lines(source: str) -> list[tuple[int, int, str]]:
-    """(first line, last line, qualified name) of every function, innermost last."""
+class _StringStatements(ast.NodeTransformer):
+    """Removes statements that are only a string (docstrings, strings used as comments)."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                kept = [s for s in block if not (isinstance(s, ast.Expr)
+                        and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+                setattr(node, name, kept or [ast.Pass()])
+        return node
+
+
+def units(source: str) -> dict[str, str]:
+    """The code of each function (`name`, `Class.method`) and of the rest of the file
+    (`<module>`), re-printed from the syntax tree without docstrings: layout, comments,
+    redundant parentheses and quote styles no longer differ. A file that does not parse is
+    one `<module>` unit as written."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
-    spans = []
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}{child.name}"
-                if not isinstance(child, ast.ClassDef):
-                    spans.append((child.lineno, child.end_lineno or child.lineno, name))
-                visit(child, name + ".")
-            else:
-                visit(child, prefix)
-
-    visit(tree, "")
-    return spans
+        return {"<module>": source}
+    _StringStatements().visit(tree)
+    found: dict[str, str] = {}
+    rest: list[ast.stmt] = []
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in tree.body:
+        if isinstance(node, functions):
+            found[node.name] = ast.unparse(node)
+        elif isinstance(node, ast.ClassDef):
+            for child in node.body:
+                if isinstance(child, functions):
+                    found[f"{node.name}.{child.name}"] = ast.unparse(child)
+                else:
+                    rest.append(child)
+        else:
+            rest.append(node)
+    found["<module>"] = "\n".join(ast.unparse(node) for node in rest)
+    return found
 
 
 def file_grams(source: str, n: int = NGRAM) -> dict[str, set[int]]:
-    """The n-gram hashes of one file, by the function each n-gram starts in."""
-    stream = tokens(source)
-    spans = _function_lines(source)
-    grams: dict[str, set[int]] = {}
-    for i in range(len(stream) - n + 1):
-        window = tuple(t for t, _ in stream[i:i + n])
-        line = stream[i][1]
-        owner = "<module>"
-        for first, last, name in spans:  # innermost function wins: spans nest in order
-            if first <= line <= last:
-                owner = name
-        grams.setdefault(owner, set()).add(hash(window))
+    """The n-gram hashes of one file, by function."""
+    grams = {}
+    for name, code in units(source).items():
+        stream = tokens(code)
+        windows = {hash(tuple(stream[i:i + n])) for i in range(len(stream) - n + 1)}
+        if windows:
+            grams[name] = windows
     return grams
 
 

@@ -18,8 +18,8 @@ from tests.helpers import REPO_ROOT
 GOOD = textwrap.dedent(REFERENCE)
 STUB = strip_solutions(GOOD)
 WRONG_SQUARE = GOOD.replace("return x * x", "return x + x")          # 70
-WRONG_ADD = GOOD.replace("return a + b", "return a - b")             # 30
-SLOW = GOOD.replace("return x * x", "import time; time.sleep(0.8); return x * x")  # 100, slowly
+WRONG_ADD = GOOD.replace("return a + b", "return a - b")             # 60
+SLOW = GOOD.replace("return x * x", "import time; time.sleep(0.5); return x * x")  # 100, slowly
 TOY_FILE = "exercises/m1_tokenization/toy.py"
 
 
