@@ -198,7 +198,8 @@ def _flatten(text: str) -> str:
 
 
 def _solution_regions(solutions: Path, min_lines: int = 3) -> list[tuple[str, str]]:
-    """(file, code) of every solution region with at least `min_lines` lines of code."""
+    """(file, code) of every solution region with at least `min_lines` lines of code other
+    than imports (a region that only removes imports gives nothing away)."""
     found = []
     for path in sorted(solutions.rglob("*.py")) if solutions.is_dir() else []:
         if _JUNK & set(path.parts):
@@ -208,7 +209,8 @@ def _solution_regions(solutions: Path, min_lines: int = 3) -> list[tuple[str, st
             if _BEGIN.match(line):
                 body = []
             elif _END.match(line) and body is not None:
-                code = [s for s in (b.strip() for b in body) if s and not s.startswith("#")]
+                code = [s for s in (b.strip() for b in body)
+                        if s and not s.startswith(("#", "import ", "from "))]
                 if len(code) >= min_lines:
                     found.append((str(path.relative_to(solutions)), _flatten("\n".join(body))))
                 body = None
