@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import tokenize
 import tomllib
 from pathlib import Path
@@ -105,13 +106,20 @@ def write_template(target: Path, hidden_tests_repository: str | None = None,
                   p.relative_to(target).parts[:1])
 
 
-def write_hidden_bundle(target: Path, solutions: Path = SOLUTIONS,
+def write_hidden_bundle(target: Path, template: Path | None = None,
+                        hidden_tests_repository: str | None = None,
+                        hidden_tests_ref: str | None = None, solutions: Path = SOLUTIONS,
                         suites: Path = SUITES) -> list[Path]:
     """What the workflow fetches for hidden tests, for a private repository of its own:
     `solutions/` (the reference and the trusted public tests), `autograder/suites/` (laid out
     as in the course repository, so paths relative to a suite file hold in both) and the
-    template's manifest (the trusted copy the workflow compares course-owned files with)."""
+    template's manifest (the trusted copy the workflow compares course-owned files with).
+
+    The manifest is the released `template`'s when given (so the two always agree), else that
+    of a template written now with the same hidden-tests settings."""
     target = Path(target).expanduser()
+    if template is not None and not (Path(template) / MANIFEST).is_file():
+        raise TemplateError(f"{template} is not a released student template (no {MANIFEST})")
     if target.exists() and any(p.name != ".git" for p in target.iterdir()) \
             and not (target / BUNDLE_MANIFEST).is_file():
         raise TemplateError(f"{target} is not empty and is not an earlier hidden-tests bundle: "
@@ -121,11 +129,13 @@ def write_hidden_bundle(target: Path, solutions: Path = SOLUTIONS,
             shutil.rmtree(child)
     _copy_tree(Path(solutions), target / "solutions", skip=set())
     _copy_tree(Path(suites), target / "autograder" / "suites", skip=set())
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="autograder-template-") as tmp:
-        write_template(Path(tmp) / "template", solutions=solutions, suites=suites)
-        shutil.copyfile(Path(tmp) / "template" / MANIFEST, target / BUNDLE_MANIFEST)
+    if template is not None:
+        shutil.copyfile(Path(template) / MANIFEST, target / BUNDLE_MANIFEST)
+    else:
+        with tempfile.TemporaryDirectory(prefix="autograder-template-") as tmp:
+            write_template(Path(tmp) / "template", hidden_tests_repository,
+                           hidden_tests_ref, solutions=solutions, suites=suites)
+            shutil.copyfile(Path(tmp) / "template" / MANIFEST, target / BUNDLE_MANIFEST)
     (target / "README.md").write_text(
         "# Hidden tests (private)\n\nFetched by the student repositories' grading workflow "
         "when it is given access. Written by `autograder github hidden-bundle`; do not edit "

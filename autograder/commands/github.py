@@ -5,7 +5,7 @@ instructor's side of it.
     autograder github report  [ROOT] [--out DIR]
     autograder github comment [--out DIR]
     autograder github template --to DIR [--hidden-tests-repository OWNER/NAME] [--hidden-tests-ref REF]
-    autograder github hidden-bundle --to DIR
+    autograder github hidden-bundle --to DIR [--template TEMPLATE_DIR]
 
 `grade` runs student code (in the sandbox) and needs no token; `report` writes the job summary,
 the `::error` annotations and the Classroom result; `comment` talks to the GitHub API with
@@ -70,6 +70,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               help="write what the workflow fetches for hidden tests (for a "
                                    "private repository of its own)")
     bundle.add_argument("--to", type=Path, required=True, dest="target")
+    bundle.add_argument("--template", type=Path, default=None,
+                        help="the released student template whose manifest to include "
+                             "(default: a template written now with the options below)")
+    bundle.add_argument("--hidden-tests-repository", default=None)
+    bundle.add_argument("--hidden-tests-ref", default=None)
     bundle.set_defaults(handler=_bundle)
 
 
@@ -204,7 +209,8 @@ def _bundle(args: argparse.Namespace) -> int:
     except ImportError:
         return _fail("the hidden-tests bundle is written from the course repository")
     try:
-        written = write_hidden_bundle(args.target)
+        written = write_hidden_bundle(args.target, args.template,
+                                      args.hidden_tests_repository, args.hidden_tests_ref)
     except TemplateError as error:
         return _fail(str(error))
     print(f"wrote the hidden-tests bundle ({len(written)} files) to {args.target}; push it to "

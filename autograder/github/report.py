@@ -96,10 +96,13 @@ def summary(graded: Graded, found: list[Place], nowhere: list[TestRecord],
     changed = [*changes.get("changed", []), *changes.get("missing", []),
                *changes.get("added", [])]
     if changed:
+        consequence = ("The tests themselves came from the course's copies." if
+                       graded.hidden.status == "graded" else "This run used the repository's "
+                       "copies, so its score may differ from the course's grading.")
         notes.append(
             f"{len(changed)} file(s) that the course template owns differ from the template "
             f"(compared with {changes.get('source') or 'the manifest'}): see \"Changed course "
-            "files\" below. Your grade comes from the course's own copies.")
+            f"files\" below. {consequence}")
     view = GradeResult(tests=result.tests, execution_time=result.execution_time,
                        isolation=result.isolation, notes=notes + result.notes,
                        submission=result.submission)
@@ -125,7 +128,7 @@ def _where_to_look(found: list[Place], nowhere: list[TestRecord], env: dict | No
         lines.append(f"| `{place.location.name}` — {cell} | {len(place.tests)} | "
                      f"{place.points_lost:g} |")
     if nowhere:
-        lines.append(f"| (no single place: e.g. a missing file) | {len(nowhere)} | "
+        lines.append(f"| (no single function: see the failed tests above) | {len(nowhere)} | "
                      f"{sum(t.points - t.score for t in nowhere):g} |")
     return "\n".join(lines)
 

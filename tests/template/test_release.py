@@ -181,17 +181,21 @@ def test_the_manifest_spots_changed_course_files(template, tmp_path):
     assert changes.added == [".github/workflows/extra.yml"]
 
 
-def test_hidden_bundle_holds_what_the_workflow_fetches(tmp_path):
+def test_hidden_bundle_holds_what_the_workflow_fetches(tmp_path, template):
     bundle = tmp_path / "bundle"
-    written = write_hidden_bundle(bundle)
+    written = write_hidden_bundle(bundle, template)
+    assert (bundle / "template-manifest.json").read_bytes() == (template / MANIFEST).read_bytes()
     assert (bundle / "template-manifest.json").is_file()
     assert {p.relative_to(bundle).parts[0] for p in written} == {
         "solutions", "autograder", "template-manifest.json", "README.md"}
     for suite_file in SUITES.rglob("test_*.py"):
         rel = suite_file.relative_to(SUITES)
         assert _sha(bundle / "autograder" / "suites" / rel) == _sha(suite_file)
-    (bundle / "other.txt").unlink(missing_ok=True)
-    write_hidden_bundle(bundle)  # again, over an earlier bundle
+    write_hidden_bundle(bundle, hidden_tests_repository="o/n", hidden_tests_ref="v1")  # again
+    manifest = json.loads((bundle / "template-manifest.json").read_text())
+    assert manifest["hidden_tests"] == {"repository": "o/n", "ref": "v1"}
+    with pytest.raises(TemplateError, match="not a released student template"):
+        write_hidden_bundle(bundle, template=tmp_path)
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "keep.txt").write_text("x")
