@@ -14,7 +14,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from tests.course.conftest import serve_folder
+from tests.course.webserver import serve_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("course_site", ROOT / "scripts" / "course_site.py")
