@@ -96,6 +96,11 @@ def compare(root: Path, manifest: dict, source: str = "") -> Changes:
             (changes.changed if path.is_symlink() else changes.missing).append(rel)
         elif sha256(path) != digest:
             changes.changed.append(rel)
-    changes.added = [rel for rel in _files(root)
-                     if rel not in expected and _watched_for_additions(rel) and rel != MANIFEST]
+    watched = [root / ".github" / "workflows", root / "autograder",
+               *(root / "exercises").glob("*/tests")]
+    candidates = sorted({f"{folder.relative_to(root).as_posix()}/{rel}"
+                         for folder in watched if folder.is_dir() and not folder.is_symlink()
+                         for rel in _files(folder)})
+    changes.added = [rel for rel in candidates
+                     if rel not in expected and _watched_for_additions(rel)]
     return changes
