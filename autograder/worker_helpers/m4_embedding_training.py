@@ -15,6 +15,9 @@ Some Module 4 exercises take objects that cannot cross the sandbox boundary as p
       loss = pair.step(center, context, negatives, lr)
       W_in_after, W_out_after = pair.matrices()
 
+- Reproducibility: ``call_after_scrambling`` runs a student function after seeding the global
+  random generators with a value of the test's choosing (see its docstring).
+
 - ``changed_positions(layer, x, ...)`` takes a callable layer: ``attention_layer`` builds one
   from fixed weights with the grader's own attention (never the student's).
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import sys
 
 import numpy as np
 
@@ -37,11 +41,25 @@ def generator(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def scramble_global_random(seed: int) -> None:
-    """Reseed the global ``numpy.random`` and ``random`` states, so code that draws from them
-    instead of the generator it was given gives different results from call to call."""
-    np.random.seed(seed)
-    random.seed(seed)
+def call_after_scrambling(scramble: int, qualname: str, module: str, *args, **kwargs):
+    """Seed the global ``random``, ``numpy.random`` and ``torch`` generators with ``scramble``,
+    then call the student's ``module.qualname(*args, **kwargs)`` and return its result.
+
+    The worker resets the global generators before every call, so a function that (against
+    the rules) draws from them instead of its own seed or generator would look reproducible
+    from call to call. Called twice with different ``scramble`` values, a correct function
+    returns the same thing; one that uses global randomness does not."""
+    if not module.startswith("m4_embedding_training."):
+        raise ValueError("only Module 4's functions are called this way")
+    random.seed(scramble)
+    np.random.seed(scramble)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(scramble)
+    target = importlib.import_module(module)
+    for name in qualname.split("."):
+        target = getattr(target, name)
+    return target(*args, **kwargs)
 
 
 class EmbeddingPair:

@@ -137,8 +137,9 @@ def test_changed_positions_edges(student):
     x = rng.normal(size=(5, 4))
     f = student.function(ARCH, "changed_positions")
     assert list(f(layer, x, 2, x[2].copy())) == [], "nothing changed"
-    with pytest.raises(IndexError):
-        f(layer, x, 5, x[0])
+    for position in (5, -1):
+        with pytest.raises(IndexError):
+            f(layer, x, position, x[0])
 
 
 @pytest.mark.points(1)

@@ -1,0 +1,169 @@
+"""Wrong: NER filed under decoders."""
+
+from __future__ import annotations
+
+REPLACES = "architectures.py"
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+# Which family each task belongs to (see architecture_for).
+TASKS = ("retrieval", "semantic_search", "classification", "sentiment_analysis", "ner",
+         "clustering", "generation", "chat", "code_completion", "story_writing")
+
+
+def causal_mask(n: int) -> np.ndarray:
+    """The decoder's mask: bool ``[n, n]``, True where position ``i`` may attend to ``j``.
+
+    Example: ``causal_mask(3)`` is
+    ``[[True, False, False], [True, True, False], [True, True, True]]`` (``j <= i``).
+
+    The trap: rows are the positions that *look* (queries), columns the positions looked at
+    (keys): the transposed matrix lets every token see the future and nothing of the past.
+    A negative ``n`` raises ``ValueError``.
+    """
+    # BEGIN SOLUTION: np.tril of an all-True [n, n] matrix (or j <= i with broadcast aranges).
+    if int(n) != n or n < 0:
+        raise ValueError(f"n must be an integer >= 0, got {n!r}")
+    return np.tril(np.ones((int(n), int(n)), dtype=bool))
+    # END SOLUTION
+
+
+def padding_mask(lengths: Sequence[int], n: int) -> np.ndarray:
+    """Which positions of a padded batch hold real tokens: bool ``[len(lengths), n]``.
+
+    Example: ``padding_mask([2, 3], 4)`` is
+    ``[[True, True, False, False], [True, True, True, False]]``.
+
+    To mask keys in attention, broadcast it as ``mask[:, None, :]`` against the
+    ``[B, n_q, n_k]`` scores. The trap: a length above ``n`` or below 0 raises ``ValueError``
+    (never truncate silently).
+    """
+    # BEGIN SOLUTION: Compare np.arange(n)[None, :] < np.asarray(lengths)[:, None] after checking 0 <= length <= n.
+    lengths = np.asarray(lengths, dtype=np.int64).reshape(-1)
+    if int(n) != n or n < 0:
+        raise ValueError(f"n must be an integer >= 0, got {n!r}")
+    if np.any(lengths < 0) or np.any(lengths > n):
+        raise ValueError(f"every length must lie in [0, {n}]; got {lengths.tolist()}")
+    return np.arange(int(n))[None, :] < lengths[:, None]
+    # END SOLUTION
+
+
+def masked_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Scaled dot-product attention with a mask; returns the output only.
+
+    Input: ``q`` ``[..., n_q, d]``, ``k`` ``[..., n_k, d]``, ``v`` ``[..., n_k, d_v]`` and a
+    boolean ``mask`` that broadcasts against the scores ``[..., n_q, n_k]`` (True = may
+    attend). Output: ``[..., n_q, d_v]``:
+
+        scores  = q @ k^T / sqrt(d)
+        weights = softmax over the allowed keys of each row (masked keys get weight 0)
+        output  = weights @ v
+
+    Example: with ``mask = causal_mask(n)`` the first output row is exactly ``v[0]``.
+
+    The traps:
+    - Masked keys must get *exactly* zero weight. Filling them with -1e4 (or adding -1e4)
+      is a common shortcut that fails when the real scores are themselves around -1e4 and
+      below: use ``-inf`` (or drop them from the softmax).
+    - A row with nothing to attend to (a fully padded query) must give zeros, never NaN
+      (``softmax`` of all ``-inf`` is ``0 / 0``).
+    - Subtract each row's maximum before ``exp`` (scores of 1000 overflow otherwise).
+    """
+    # BEGIN SOLUTION: Fill masked scores with -inf, subtract each row's max over allowed keys (0 for rows with none), exp, zero the masked ones, divide by the row sum where it is > 0, then weights @ v.
+    q, k, v = (np.asarray(a) for a in (q, k, v))
+    mask = np.asarray(mask, dtype=bool)
+    if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"shapes do not fit: q {q.shape}, k {k.shape}, v {v.shape}")
+    dtype = np.result_type(q, k, v, np.float32)
+    q, k, v = (a.astype(np.float64) for a in (q, k, v))
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    allowed = np.broadcast_to(mask, scores.shape)
+    scores = np.where(allowed, scores, -np.inf)
+    row_max = scores.max(axis=-1, keepdims=True)
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
+    weights = np.where(allowed, np.exp(scores - row_max), 0.0)
+    totals = weights.sum(axis=-1, keepdims=True)
+    weights = weights / np.where(totals > 0, totals, 1.0)
+    return (weights @ v).astype(dtype)
+    # END SOLUTION
+
+
+def self_attention(x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray,
+                   causal: bool) -> np.ndarray:
+    """One attention layer over one sequence: a decoder layer if ``causal``, else an encoder's.
+
+    Input: token vectors ``x`` ``[n, d]``, projections ``w_q``, ``w_k`` ``[d, d_k]`` and
+    ``w_v`` ``[d, d_v]``. Output ``[n, d_v]``: ``masked_attention(x @ w_q, x @ w_k, x @ w_v,
+    mask)`` with ``mask = causal_mask(n)`` when ``causal`` and all True otherwise.
+
+    Example: with ``causal=True`` the first output row depends only on ``x[0]``.
+
+    The trap: an encoder uses *no* mask at all (every position sees every position), not the
+    causal mask of the other direction.
+    """
+    # BEGIN SOLUTION: Project x three times, pick causal_mask(n) or np.ones((n, n), bool), call masked_attention.
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"x must be [n, d], got shape {x.shape}")
+    n = x.shape[0]
+    mask = causal_mask(n) if causal else np.ones((n, n), dtype=bool)
+    return masked_attention(x @ w_q, x @ w_k, x @ w_v, mask)
+    # END SOLUTION
+
+
+def changed_positions(layer: Callable[[np.ndarray], np.ndarray], x: np.ndarray, position: int,
+                      replacement: np.ndarray, atol: float = 1e-9) -> list[int]:
+    """Which outputs of ``layer`` change when the token at ``position`` is replaced?
+
+    Input: a function from ``[n, d]`` token vectors to ``[n, d_out]`` outputs, the vectors
+    ``x`` (not modified), the position to change and the new vector ``replacement`` ``[d]``.
+    Output: the sorted positions ``i`` whose output row changed by more than ``atol`` in some
+    coordinate.
+
+    Example: for a decoder layer (``self_attention(..., causal=True)``) replacing the token at
+    position 2 of 5 changes outputs ``[2, 3, 4]`` at most; for an encoder layer it changes
+    all of ``[0, 1, 2, 3, 4]``. That is why a decoder can cache the past while generating and
+    an encoder must re-read everything when the text changes.
+
+    The traps: copy ``x`` before replacing the row (the caller's array must not change);
+    compare with a tolerance, not ``==``. A position outside ``[0, n)`` raises ``IndexError``.
+    """
+    # BEGIN SOLUTION: before = layer(x); changed = x.copy(); changed[position] = replacement; after = layer(changed); return the i where np.max(np.abs(after[i] - before[i])) > atol.
+    x = np.asarray(x)
+    if not 0 <= int(position) < x.shape[0]:
+        raise IndexError(f"position {position} is outside [0, {x.shape[0]})")
+    before = np.asarray(layer(x))
+    altered = x.copy()
+    altered[int(position)] = replacement
+    after = np.asarray(layer(altered))
+    differs = np.abs(after - before).reshape(len(before), -1).max(axis=1) > atol
+    return [int(i) for i in np.flatnonzero(differs)]
+    # END SOLUTION
+
+
+def architecture_for(task: str) -> str:
+    """``"encoder"`` or ``"decoder"``: which kind of model is built for ``task`` (one of TASKS).
+
+    Encoders read the whole text at once and give vectors: retrieval, semantic search,
+    classification, sentiment analysis, named-entity recognition (NER), clustering.
+    Decoders produce text one token at a time: generation, chat, code completion,
+    story writing.
+
+    Example: ``architecture_for("ner") == "encoder"`` (each token's label depends on the words
+    on both sides of it).
+
+    The trap: an unknown task raises ``ValueError`` rather than guessing.
+    """
+    # BEGIN SOLUTION: A dict from each task of TASKS to its family; raise ValueError for anything else.
+    families = {
+        "retrieval": "encoder", "semantic_search": "encoder", "classification": "encoder",
+        "sentiment_analysis": "encoder", "ner": "decoder", "clustering": "encoder",
+        "generation": "decoder", "chat": "decoder", "code_completion": "decoder",
+        "story_writing": "decoder",
+    }
+    if task not in families:
+        raise ValueError(f"unknown task {task!r}; choose from {', '.join(TASKS)}")
+    return families[task]
+    # END SOLUTION
