@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,7 @@ class NotebookError(Exception):
 
 def execute(path: Path, code: str = "exercises", timeout: int = 120):
     """Run one notebook (a jupytext source) in a fresh kernel; return the executed notebook."""
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -64,9 +66,13 @@ def execute(path: Path, code: str = "exercises", timeout: int = 120):
     previous = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+            # Local sockets rather than TCP: nothing listens on the network while a notebook runs.
+            kernel = KernelManager(kernel_name="python3", transport="ipc",
+                                   ip=str(Path(sockets) / "kernel"))
+            client = NotebookClient(notebook, km=kernel, timeout=timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            client.execute()
     except CellExecutionError as error:
         raise NotebookError(f"{path.name}: {error.ename}: {error.evalue}") from error
     finally:
