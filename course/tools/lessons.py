@@ -335,8 +335,7 @@ def links_markdown() -> str:
             current = exercise.path
             out += ["", f"## solutions/{exercise.module}/{exercise.file}.py", ""]
         shown = lines[0] if lines else "(no lesson section links this exercise yet)"
-        present = "present" if exercise.back_links() else "to add"
-        out.append(f"- `{exercise.name}` ({present}): `{shown}`")
+        out.append(f"- `{exercise.name}`: `{shown}`")
     return "\n".join(out) + "\n"
 
 

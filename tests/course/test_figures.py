@@ -52,6 +52,15 @@ def test_every_figure_is_shown_by_a_lesson():
     assert not unused, f"figures no lesson shows: {unused}"
 
 
+def test_every_image_in_the_figures_folder_is_shown_by_a_lesson():
+    shown = set()
+    for lesson in (ROOT / "course").glob("*.md"):
+        shown.update(re.findall(r"\]\(figures/([^)\s]+)\)", lesson.read_text(encoding="utf-8")))
+    images = {p.relative_to(ROOT / "course" / "figures").as_posix()
+              for p in (ROOT / "course" / "figures").rglob("*") if p.suffix in (".png", ".svg")}
+    assert not images - shown, f"figures no lesson shows: {sorted(images - shown)}"
+
+
 def test_a_changed_input_or_an_edited_image_makes_a_figure_stale():
     manifest = figures.load_manifest()
     name = figures.REGISTRY[0].name

@@ -123,6 +123,12 @@ def test_applying_the_back_links_satisfies_the_check_and_keeps_the_code_valid(tm
             compile(path.read_text(encoding="utf-8"), str(path), "exec")
 
 
+def test_the_list_of_back_links_is_current():
+    listed = (ROOT / "course" / "exercise-links.md").read_text(encoding="utf-8")
+    assert listed == lessons.links_markdown(), \
+        "run: .venv/bin/python course/tools/lessons.py links > course/exercise-links.md"
+
+
 def test_slugs_follow_github_headings():
     assert lessons.slugify("How BPE builds a vocabulary") == "how-bpe-builds-a-vocabulary"
     assert lessons.slugify("The `top_k` trap, again!") == "the-top_k-trap-again"
