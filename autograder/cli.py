@@ -96,9 +96,12 @@ def _release(args: argparse.Namespace) -> int:
     from autograder.release import EXERCISES, stale_files, write_exercises
 
     if args.template_to is not None:
-        from autograder.template import write_template
+        from autograder.template import TemplateError, write_template
 
-        written = write_template(args.template_to)
+        try:
+            written = write_template(args.template_to)
+        except TemplateError as error:
+            return _fail(str(error))
         print(f"wrote the student template ({len(written)} files) to {args.template_to}")
         return 0
     if args.check:

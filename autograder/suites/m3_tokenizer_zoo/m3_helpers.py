@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
-from autograder.sandbox.launcher import REPO_ROOT
 from autograder.worker_helpers import m3_tokenizer_zoo as zoo
 
 ZOO = "autograder.worker_helpers.m3_tokenizer_zoo"
 BYTE_LEVEL = "m3_tokenizer_zoo.byte_level"
 CHAT = "m3_tokenizer_zoo.chat"
 COMPARE = "m3_tokenizer_zoo.compare"
-DATA = REPO_ROOT / "solutions" / "m3_tokenizer_zoo" / "data"
+# The course root holding autograder/suites/ and solutions/: this repository, or the hidden-tests
+# checkout of a student repository's workflow (the same layout).
+DATA = Path(__file__).resolve().parents[3] / "solutions" / "m3_tokenizer_zoo" / "data"
 
 CHATML_TEMPLATE = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content']"
