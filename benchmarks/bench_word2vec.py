@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     corpus = load_corpus(args.sentences)
     seeds = list(range(args.repeats))
-    console = Console()
+    console = Console(width=110)
     console.print(f"corpus: {corpus.ids.size:,} tokens, {len(corpus.words)} words; "
                   f"settings: {SETTINGS}; gensim {gensim.__version__}")
     # Alternate the trainers so that a busy machine slows both alike.

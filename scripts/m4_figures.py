@@ -64,8 +64,8 @@ def training_loss(history: list[float], epochs: int = 5) -> None:
     smooth = np.convolve(history, np.ones(width) / width, mode="valid")
     ax.plot(x[width - 1 :], smooth, color=COLOURS[0], lw=2, label="moving average")
     ax.axhline(6 * np.log(2), color="grey", ls="--", lw=1)
-    ax.text(epochs, 6 * np.log(2), "  start: 6 log 2 (all scores 0)", va="center", fontsize=8,
-            color="grey")
+    ax.text(epochs, 6 * np.log(2) - 0.05, "start: 6 log 2 (all scores 0)", ha="right", va="top",
+            fontsize=8, color="grey")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss per pair (1 positive + 5 negatives)")
     ax.set_title("Skip-gram with negative sampling on the course corpus", loc="left")
@@ -73,31 +73,53 @@ def training_loss(history: list[float], epochs: int = 5) -> None:
     save(fig, "training_loss.png")
 
 
+def _pca_2d(X: np.ndarray) -> np.ndarray:
+    X = X / np.linalg.norm(X, axis=1, keepdims=True)
+    X = X - X.mean(axis=0)
+    _, _, Vt = np.linalg.svd(X, full_matrices=False)
+    return X @ Vt[:2].T
+
+
 def embeddings_2d(data, E: np.ndarray) -> None:
     groups = corpus.word_groups()
-    shown = {name: groups[name][:8] for name in ("capital", "country", "language", "colour",
-                                                   "animal", "month")}
-    shown["royalty"] = groups["royalty"]
     index = data.index
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.2))
+
+    shown = {name: groups[name][:8] for name in ("capital", "colour", "animal", "month", "number")}
+    shown["royalty"] = groups["royalty"]
     words = [w for members in shown.values() for w in members]
-    X = np.asarray([E[index[w]] for w in words], dtype=np.float64)
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
-    X -= X.mean(axis=0)
-    _, _, Vt = np.linalg.svd(X, full_matrices=False)
-    P = X @ Vt[:2].T
-    fig, ax = plt.subplots(figsize=(8, 6))
+    P = _pca_2d(np.asarray([E[index[w]] for w in words], dtype=np.float64))
     start = 0
     for colour, (name, members) in zip(COLOURS, shown.items()):
         block = P[start : start + len(members)]
-        ax.scatter(block[:, 0], block[:, 1], color=colour, s=22, label=name)
+        left.scatter(block[:, 0], block[:, 1], color=colour, s=20, label=name)
         for (x, y), word in zip(block, members):
-            ax.annotate(word, (x, y), fontsize=7, color=colour, xytext=(3, 2),
-                        textcoords="offset points")
+            left.annotate(word, (x, y), fontsize=7, color=colour, xytext=(3, 2),
+                          textcoords="offset points")
         start += len(members)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title("Word vectors learned by skip-gram, projected to 2-D (PCA)", loc="left")
-    ax.legend(frameon=False, fontsize=8, loc="best")
+    left.set_title("Words that keep the same company cluster", loc="left")
+    left.legend(frameon=False, fontsize=8, loc="best")
+
+    countries = corpus.load_world()["countries"][:10]
+    words = [c[0] for c in countries] + [c[1] for c in countries]
+    P = _pca_2d(np.asarray([E[index[w]] for w in words], dtype=np.float64))
+    n = len(countries)
+    right.scatter(P[:n, 0], P[:n, 1], color=COLOURS[1], s=20, label="country")
+    right.scatter(P[n:, 0], P[n:, 1], color=COLOURS[0], s=20, label="capital")
+    for i in range(n):
+        right.annotate("", xy=P[n + i], xytext=P[i],
+                       arrowprops=dict(arrowstyle="->", color="grey", lw=0.8, alpha=0.7))
+        right.annotate(words[i], P[i], fontsize=7, color=COLOURS[1], xytext=(3, 2),
+                       textcoords="offset points")
+        right.annotate(words[n + i], P[n + i], fontsize=7, color=COLOURS[0], xytext=(3, 2),
+                       textcoords="offset points")
+    right.set_title("country -> capital: a shared direction (analogies)", loc="left")
+    right.legend(frameon=False, fontsize=8, loc="best")
+    for ax in (left, right):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("Word vectors learned by skip-gram on the course corpus, projected to 2-D (PCA)",
+                 x=0.01, ha="left", fontweight="bold")
     save(fig, "embeddings_2d.png")
 
 
@@ -115,9 +137,9 @@ def noise(data) -> None:
     rare = slice(len(counts) // 2, None)
     ax.set_title("Negative sampling: the 3/4 power takes from frequent words, gives to rare ones",
                  loc="left")
-    ax.text(0.98, 0.8, f"the rarer half of the vocabulary:\n"
-                       f"{unigram[rare].sum():.1%} of the text, {powered[rare].sum():.1%} of the negatives",
-            transform=ax.transAxes, ha="right", fontsize=8)
+    ax.text(0.98, 0.62, f"the rarer half of the vocabulary:\n"
+                        f"{unigram[rare].sum():.1%} of the text, {powered[rare].sum():.1%} of the negatives",
+            transform=ax.transAxes, ha="right", va="top", fontsize=8)
     ax.legend(frameon=False, loc="upper right")
     save(fig, "noise_distribution.png")
 
@@ -143,32 +165,40 @@ def temperature() -> None:
 
     train, test = corpus.paraphrase_pairs(600, 200, seed=0)
     queries, keys = [a for a, _ in test], [b for _, b in test]
-    for i, scale in enumerate(scales):
-        history: list[float] = []
-        recalls = []
-        for epoch in range(1, 4):
-            model = train_paraphrase_encoder(train, epochs=epoch, scale=scale, seed=0,
-                                             loss_history=history if epoch == 3 else None)
-            recalls.append(recall_at_1(model.encode(queries), model.encode(keys)))
-        right.plot(range(1, 4), recalls, marker="o", color=COLOURS[i], label=f"scale {scale:g}")
-    right.set_xticks(range(1, 4))
-    right.set_xlabel("epochs of training")
-    right.set_ylabel("recall@1 on held-out paraphrases")
-    right.set_ylim(0, 1.05)
-    right.set_title("Training a bag-of-words encoder with InfoNCE", loc="left")
-    right.legend(frameon=False, fontsize=8, loc="lower right")
+    grid = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+    rows = []
+    for scale in grid:
+        model = train_paraphrase_encoder(train, epochs=1, scale=scale, seed=0)
+        q, k = model.encode(queries).numpy(), model.encode(keys).numpy()
+        q /= np.linalg.norm(q, axis=1, keepdims=True)
+        k /= np.linalg.norm(k, axis=1, keepdims=True)
+        sims = q @ k.T
+        others = ~np.eye(len(sims), dtype=bool)
+        rows.append((recall_at_1(q, k), np.diag(sims).mean(), sims[others].mean(),
+                     np.where(others, sims, -np.inf).max(axis=1).mean()))
+    recall, partner, average, hardest = np.array(rows).T
+    right.plot(grid, recall, marker="o", color="black", lw=2, label="recall@1")
+    right.plot(grid, partner, marker=".", color=COLOURS[2], label="cosine to the partner")
+    right.plot(grid, hardest, marker=".", color=COLOURS[3], label="cosine to the closest other")
+    right.plot(grid, average, marker=".", color=COLOURS[7], label="cosine to an average other")
+    right.set_xscale("log")
+    right.set_xticks(grid, [f"{g:g}" for g in grid])
+    right.set_xlabel("scale (1 / temperature) used in training")
+    right.set_ylim(-0.05, 1.05)
+    right.set_title("After one epoch, on held-out paraphrases", loc="left")
+    right.legend(frameon=False, fontsize=8, loc="center left")
     save(fig, "temperature.png")
 
 
 def attention_masks() -> None:
     n = 6
     masks = {
-        "encoder: every token sees every token": np.ones((n, n), dtype=bool),
-        "decoder: causal_mask(6), only the past": architectures.causal_mask(n),
-        "padding_mask([4], 6) as keys, encoder": np.broadcast_to(
+        "encoder\nevery token sees every token": np.ones((n, n), dtype=bool),
+        "decoder: causal_mask(6)\nonly itself and the past": architectures.causal_mask(n),
+        "encoder with padding_mask([4], 6)\npositions 4, 5 are padding": np.broadcast_to(
             architectures.padding_mask([4], n)[0][None, :], (n, n)),
     }
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 4), constrained_layout=True)
     for ax, (title, mask) in zip(axes, masks.items()):
         ax.imshow(mask, cmap="Blues", vmin=-0.3, vmax=1.2)
         ax.set_xticks(range(n))
@@ -180,7 +210,6 @@ def attention_masks() -> None:
             for j in range(n):
                 ax.text(j, i, "✓" if mask[i, j] else "·", ha="center", va="center", fontsize=8,
                         color="white" if mask[i, j] else "grey")
-    fig.suptitle("Same attention, different masks", x=0.01, ha="left", fontweight="bold")
     save(fig, "attention_masks.png")
 
 

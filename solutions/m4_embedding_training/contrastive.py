@@ -244,6 +244,6 @@ def train_paraphrase_encoder(pairs: list[tuple[str, str]], dim: int = 32, epochs
             loss.backward()
             optimizer.step()
             if loss_history is not None:
-                loss_history.append(float(loss))
+                loss_history.append(loss.item())
     return model
     # END SOLUTION

@@ -273,13 +273,16 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
     if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
         raise IndexError(f"corpus ids must lie in [0, {vocab_size})")
     rng = np.random.default_rng(seed)
-    W_in = ((rng.random((vocab_size, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
-    W_out = np.zeros((vocab_size, dim), dtype=np.float32)
+    # W_in and W_out live in one array, so one scatter per batch updates both.
+    weights = np.zeros((2 * vocab_size, dim), dtype=np.float32)
+    W_in, W_out = weights[:vocab_size], weights[vocab_size:]
+    W_in[:] = (rng.random((vocab_size, dim), dtype=np.float32) - 0.5) / dim
     if ids.size < 2 or epochs == 0:
-        return W_in
+        return W_in.copy()
     counts = np.bincount(ids, minlength=vocab_size)
     keep = keep_probabilities(counts, sample)
-    trainer = _BatchTrainer(W_in, W_out, np.cumsum(noise_distribution(counts)), negatives, rng)
+    trainer = _BatchTrainer(weights, vocab_size, np.cumsum(noise_distribution(counts)),
+                            negatives, rng)
     # Text positions per mini-batch. A batch sums the updates of all its pairs at once, so a
     # frequent word's row moves by about lr * (its updates in the batch) * gradient; too many
     # at a given lr and frequent rows overshoot and diverge. Keeping lr * updates per batch
@@ -303,7 +306,7 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
                     loss_history.append(loss)
                 bar.update(min(chunk, kept.size - start) * ids.size / max(kept.size, 1))
     bar.close()
-    return W_in
+    return W_in.copy()
     # END SOLUTION
 
 
@@ -346,9 +349,10 @@ class _BatchTrainer:
     batches (a few hundred text positions) keep those sums small enough to stay stable.
     """
 
-    def __init__(self, W_in: np.ndarray, W_out: np.ndarray, noise_cdf: np.ndarray,
+    def __init__(self, weights: np.ndarray, vocab_size: int, noise_cdf: np.ndarray,
                  negatives: int, rng: np.random.Generator):
-        self.W_in, self.W_out = W_in, W_out
+        self.weights, self.V = weights, vocab_size  # rows [0, V): W_in, rows [V, 2V): W_out
+        self.W_in, self.W_out = weights[:vocab_size], weights[vocab_size:]
         self.noise_cdf = noise_cdf
         self.k = negatives
         self.shared = _SHARED_PER_NEGATIVE * negatives
@@ -380,8 +384,8 @@ class _BatchTrainer:
             grads_out.append(g_neg.T @ v)
             if want_loss:
                 loss += weight * np.logaddexp(0.0, s_neg).sum(axis=1).mean()
-        _scatter_add(W_in, centers, grad_v, -lr)
-        _scatter_add(W_out, np.concatenate(rows_out), np.concatenate(grads_out), -lr)
+        rows = np.concatenate([centers] + [r + self.V for r in rows_out])
+        _scatter_add(self.weights, rows, np.concatenate([grad_v] + grads_out), -lr)
         return float(loss)
 
 
