@@ -28,6 +28,7 @@ _TUPLE, _NDARRAY, _HANDLE, _SET, _FROZENSET, _TENSOR, _BIGINT, _STREAM = range(1
 # fixed-width bytes and unicode. Object and structured dtypes could carry anything.
 _ALLOWED_DTYPE_KINDS = set("biufcSU")
 _MAX_DEPTH = 512
+_MAX_EXT_DEPTH = 48
 
 
 class CodecError(ValueError):
@@ -169,35 +170,64 @@ def _is_torch_tensor(value: Any) -> bool:
 
 class Decoder:
     """Turns bytes back into values. `from_handle` maps a Handle to what the receiver uses
-    for it (the worker: the real object; the trusted side: a proxy). `from_stream` likewise."""
+    for it (the worker: the real object; the trusted side: a proxy). `from_stream` likewise.
+
+    The trusted side decodes what student code sent, so it bounds what a message may cost:
+    `max_containers` lists, dicts, tuples and sets per message (a megabyte of empty lists
+    would otherwise become tens of megabytes of objects) and extension values nested at most
+    `_MAX_EXT_DEPTH` deep (each level is a nested decode on the C stack)."""
 
     def __init__(
         self,
         from_handle: Callable[[Handle], Any] | None = None,
         from_stream: Callable[[Stream], Any] | None = None,
         tensors_as_torch: bool = True,
+        max_containers: int | None = None,
     ):
         self._from_handle = from_handle
         self._from_stream = from_stream
         self._tensors_as_torch = tensors_as_torch
+        self._max_containers = max_containers
+        self._containers = 0
+        self._depth = 0
 
     def decode(self, data: bytes) -> Any:
+        if self._depth == 0:
+            self._containers = 0
+        hooks = {} if self._max_containers is None else {
+            "list_hook": self._count, "object_hook": self._count}
         try:
             return msgpack.unpackb(
-                data, raw=False, strict_map_key=False, ext_hook=self._ext, use_list=True
+                data, raw=False, strict_map_key=False, ext_hook=self._ext, use_list=True, **hooks
             )
         except CodecError:
             raise
         except Exception as exc:
             raise CodecError(f"malformed message: {type(exc).__name__}: {exc}") from None
 
+    def _count(self, container: Any) -> Any:
+        self._containers += 1
+        if self._containers > self._max_containers:
+            raise CodecError(f"the value holds more than {self._max_containers} lists, dicts, "
+                             "tuples and sets")
+        return container
+
+    def _nested(self, payload: bytes) -> Any:
+        if self._depth >= _MAX_EXT_DEPTH:
+            raise CodecError("the value is nested too deeply")
+        self._depth += 1
+        try:
+            return self.decode(payload)
+        finally:
+            self._depth -= 1
+
     def _ext(self, code: int, payload: bytes) -> Any:
         if code == _TUPLE:
-            return tuple(self.decode(payload))
+            return tuple(self._sequence(payload))
         if code == _SET:
-            return set(self.decode(payload))
+            return set(self._sequence(payload))
         if code == _FROZENSET:
-            return frozenset(self.decode(payload))
+            return frozenset(self._sequence(payload))
         if code == _NDARRAY:
             return _unpack_array(payload)
         if code == _TENSOR:
@@ -208,12 +238,26 @@ class Decoder:
 
             return torch.from_numpy(array)
         if code == _BIGINT:
-            return int(payload.decode())
+            try:
+                return int(payload.decode("ascii"))
+            except ValueError:
+                raise CodecError("malformed big integer") from None
         if code == _HANDLE:
-            handle = Handle(*msgpack.unpackb(payload, raw=False))
+            fields = msgpack.unpackb(payload, raw=False)
+            if (not isinstance(fields, list) or len(fields) != 3
+                    or not isinstance(fields[0], int) or fields[1] not in ("object", "iterator")
+                    or not isinstance(fields[2], str)):
+                raise CodecError("malformed handle")
+            handle = Handle(*fields)
             return self._from_handle(handle) if self._from_handle else handle
         if code == _STREAM:
-            kind, args = self.decode(payload)
+            kind, args = self._sequence(payload)
             stream = Stream(kind, tuple(args))
             return self._from_stream(stream) if self._from_stream else stream
         raise CodecError(f"unknown extension type {code}")
+
+    def _sequence(self, payload: bytes) -> list:
+        items = self._nested(payload)
+        if not isinstance(items, list):
+            raise CodecError("malformed sequence")
+        return items

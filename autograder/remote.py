@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import itertools
 import os
 import shutil
 import time
@@ -32,7 +33,8 @@ __all__ = ["Student", "StudentError", "WorkerFailure", "Measurement", "RemoteObj
 
 DEFAULT_CALL_TIMEOUT = 10.0
 _ITERATOR_CHUNK = 4096
-_MAX_ITERATOR_ITEMS = 50_000_000
+_MAX_ITERATOR_ITEMS = 10_000_000
+_MAX_DIGEST_ITEMS = 100_000_000
 
 
 class StudentError(Exception):
@@ -56,8 +58,16 @@ _error_classes: dict[str, type] = {}
 
 
 def _student_error(description: dict) -> StudentError:
-    """Build an exception that is a StudentError and an instance of the nearest built-in."""
-    types = description.get("types") or ["Exception"]
+    """Build an exception that is a StudentError and an instance of the nearest built-in.
+    The description came from the worker, so every field is checked before use."""
+    raw_types = description.get("types")
+    types = [n for n in raw_types if isinstance(n, str)] if isinstance(raw_types, list) else []
+    types = types or ["Exception"]
+    message = description.get("message")
+    where = description.get("where")
+    where = [[str(f[0]), f[1], str(f[2])] for f in where
+             if isinstance(f, list) and len(f) == 3 and type(f[1]) is int] \
+        if isinstance(where, list) else []
     builtin = next((getattr(builtins, n) for n in types
                     if isinstance(getattr(builtins, n, None), type)
                     and issubclass(getattr(builtins, n), Exception)), Exception)
@@ -70,8 +80,7 @@ def _student_error(description: dict) -> StudentError:
         cls.__str__ = StudentError.__str__  # type: ignore[method-assign]
         _error_classes[builtin.__name__] = cls
     error = cls.__new__(cls)
-    StudentError.__init__(error, types[0], str(description.get("message", "")),
-                          list(description.get("where", [])))
+    StudentError.__init__(error, types[0], message if isinstance(message, str) else "", where)
     return error
 
 
@@ -106,7 +115,11 @@ class Student:
         self._sandbox = Sandbox(self.submission, limits=limits, hide=hide)
         self._generation = 0
         self._encoder = Encoder(to_handle=_handle_of)
-        self._decoder = Decoder(from_handle=self._proxy)
+        self._decoder = Decoder(from_handle=self._proxy,
+                                max_containers=self._sandbox.limits.reply_containers)
+        self._imported: set[str] = set()  # modules imported by the current worker
+        self._request_ids = itertools.count(1)
+        self._slow_imports: dict[str, float] = {}  # module -> timeout its import exceeded
 
     # ------------------------------------------------------------------ test-facing API
 
@@ -175,39 +188,85 @@ class Student:
     def _ensure_started(self) -> None:
         if not self._sandbox.alive:
             self._generation += 1
+            self._imported.clear()
             try:
                 self._sandbox.start()
             except WorkerFailure as failure:
                 self.log.failures.append(str(failure))
                 raise
 
+    def timeout_for(self, requested: float | None = None) -> float:
+        """The wall-clock limit of one call: the test's, capped by `Limits.call_seconds`."""
+        timeout = self.call_timeout if requested is None else requested
+        cap = self._sandbox.limits.call_seconds
+        return timeout if cap is None else min(timeout, cap)
+
     def request(self, message: dict, timeout: float | None = None) -> Any:
+        timeout = self.timeout_for(timeout)
         self._ensure_started()
+        target = message.get("target")
+        if target and target[0] == "module" and target[1] not in self._imported:
+            self._import(target[1], timeout)
+        return self._exchange(message, timeout)
+
+    def _import(self, module: str, timeout: float) -> None:
+        """Import a submission module on its own first, so an import that hangs is named as
+        such, and is not tried again (a timeout per test would make grading take hours)."""
+        failed_after = self._slow_imports.get(module)
+        if failed_after is not None and timeout <= failed_after:
+            failure = WorkerFailure(f"importing {module} timed out after {failed_after:g} s in "
+                                    "an earlier test; it is not tried again")
+            self.log.failures.append(str(failure))
+            raise failure
         try:
-            payload = self._encoder.encode(message)
+            self._exchange({"op": "import", "module": module}, timeout)
+        except WorkerFailure as failure:
+            if "timed out" in str(failure):
+                self._slow_imports[module] = timeout
+                raise WorkerFailure(f"{failure} while importing {module}") from None
+            raise
+        self._imported.add(module)
+
+    def _exchange(self, message: dict, timeout: float) -> Any:
+        """Send one request and wait for the reply with its id. A reply with an earlier id is
+        stale (student code forged one before the real one came) and is skipped."""
+        self._ensure_started()
+        request_id = next(self._request_ids)
+        try:
+            payload = self._encoder.encode({**message, "id": request_id})
         except CodecError as exc:
             raise TypeError(f"cannot send to the worker: {exc}") from None
         sandbox = self._sandbox
+        deadline = time.monotonic() + timeout
         try:
             sandbox.begin_call()
             sandbox.send(payload)
-            frame = sandbox.receive(self.call_timeout if timeout is None else timeout)
+            while True:
+                reply = self._decode(sandbox.receive(timeout, deadline))
+                if reply["id"] == request_id:
+                    break
+                if reply["id"] > request_id:
+                    raise self._malformed("the worker answered a call nobody made yet")
         except WorkerFailure as failure:
             self.log.failures.append(str(failure))
             raise
-        try:
-            reply = self._decoder.decode(frame)
-        except CodecError as exc:
-            sandbox.stop()
-            failure = WorkerFailure(f"the worker sent something that is not plain data: {exc}")
-            self.log.failures.append(str(failure))
-            raise failure from None
-        if not isinstance(reply, dict) or not ({"ok"} == reply.keys() or {"error"} == reply.keys()):
-            sandbox.stop()
-            raise WorkerFailure("the worker sent a malformed reply")
         if "error" in reply:
             raise _student_error(reply["error"] if isinstance(reply["error"], dict) else {})
         return reply["ok"]
+
+    def _decode(self, frame: bytes) -> dict:
+        try:
+            reply = self._decoder.decode(frame)
+        except CodecError as exc:
+            raise self._malformed(f"the worker sent something that is not plain data: {exc}")
+        if not (isinstance(reply, dict) and type(reply.get("id")) is int
+                and reply.keys() in ({"id", "ok"}, {"id", "error"})):
+            raise self._malformed("the worker sent a malformed reply")
+        return reply
+
+    def _malformed(self, message: str) -> WorkerFailure:
+        self._sandbox.stop()
+        return WorkerFailure(message)
 
     def _proxy(self, handle: Handle) -> Any:
         if handle.kind == "iterator":
@@ -310,13 +369,20 @@ class RemoteObject:
 
 
 class RemoteIterator:
-    """An iterator living in the worker, pulled in bounded chunks."""
+    """An iterator living in the worker, pulled in bounded chunks.
+
+    Draining it is one call as far as limits go: all its chunks together may take the test's
+    call timeout, and it may yield at most `_MAX_ITERATOR_ITEMS` items (`digest()`, which keeps
+    none of them, `_MAX_DIGEST_ITEMS`), so a generator that never ends fails its test instead
+    of filling the grader's memory."""
 
     def __init__(self, student: Student, handle: Handle, generation: int):
         self._student, self._handle, self._generation = student, handle, generation
         self._buffer: list = []
         self._done = False
         self._taken = 0
+        self._seconds = 0.0
+        self._limit = _MAX_ITERATOR_ITEMS
 
     def __iter__(self) -> "RemoteIterator":
         return self
@@ -329,21 +395,39 @@ class RemoteIterator:
             if not self._buffer:
                 raise StopIteration
         self._taken += 1
-        if self._taken > _MAX_ITERATOR_ITEMS:
-            raise WorkerFailure(f"the iterator yielded more than {_MAX_ITERATOR_ITEMS} items")
+        if self._taken > self._limit:
+            raise self._failure(f"the iterator yielded more than {self._limit} items "
+                                "(does it ever end?)")
         return self._buffer.pop()
 
     def _fill(self) -> None:
         self._student._check_generation(self._generation)
-        reply = self._student.request({"op": "next", "handle": self._handle.id,
-                                       "max_items": _ITERATOR_CHUNK})
-        items = reply["items"] if isinstance(reply, dict) else []
-        self._done = bool(reply.get("done", True)) if isinstance(reply, dict) else True
-        self._buffer = list(reversed(items))
+        budget = self._student.timeout_for()
+        if self._seconds > budget:
+            raise self._failure(f"the iterator was still yielding after {budget:g} s "
+                                "(does it ever end?)")
+        start = time.monotonic()
+        try:
+            reply = self._student.request({"op": "next", "handle": self._handle.id,
+                                           "max_items": _ITERATOR_CHUNK})
+        finally:
+            self._seconds += time.monotonic() - start
+        if not (isinstance(reply, dict) and isinstance(reply.get("items"), list)
+                and len(reply["items"]) <= _ITERATOR_CHUNK):
+            raise self._failure("the worker sent a malformed chunk of an iterator")
+        self._done = bool(reply.get("done", True))
+        self._buffer = list(reversed(reply["items"]))
+
+    def _failure(self, message: str) -> WorkerFailure:
+        self._done, self._buffer = True, []
+        failure = WorkerFailure(message)
+        self._student.log.failures.append(message)
+        return failure
 
     def digest(self) -> tuple[int, str]:
         """(number of items, sha256 of their repr) without keeping them in memory;
         compare with `digest(expected_items)`."""
+        self._limit = _MAX_DIGEST_ITEMS
         return digest(self)
 
     def __repr__(self) -> str:

@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.sandbox.worker import SIGNAL_EXIT_BASE
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -34,7 +36,10 @@ _uid_counter = itertools.count()
 class Limits:
     """Resource limits of one worker. Memory is enforced twice: an address-space cap the
     kernel applies (a huge allocation fails at once with MemoryError) and a resident-memory
-    cap watched from outside (slow growth is stopped before it hurts the machine)."""
+    cap on all the worker's processes together, watched from outside (slow growth is stopped
+    before it hurts the machine). `call_seconds`, when set, caps every call's wall-clock
+    timeout whatever a test asks for (a grading run in a hurry). Replies are capped in bytes
+    and in containers, so no reply can blow up in the trusted process when decoded."""
 
     memory_bytes: int = 2 << 30
     address_space_bytes: int = 16 << 30
@@ -42,8 +47,11 @@ class Limits:
     file_bytes: int = 64 << 20
     scratch_bytes: int = 64 << 20
     processes: int = 64
+    open_files: int = 1024
     output_bytes: int = 16 << 20
-    reply_bytes: int = 512 << 20
+    reply_bytes: int = 64 << 20
+    reply_containers: int = 4_000_000
+    call_seconds: float | None = None
 
 
 @dataclass
@@ -53,11 +61,12 @@ class Isolation:
     network: str
     filesystem: str
     user: str
+    processes: str = ""
     limits: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"network": self.network, "filesystem": self.filesystem, "user": self.user,
-                "limits": self.limits}
+                "processes": self.processes, "limits": self.limits}
 
 
 class WorkerFailure(Exception):
@@ -91,11 +100,18 @@ class _OutputTail:
 
 
 def _probe_namespaces() -> list[str] | None:
-    """The `unshare` prefix that works here, or None when no namespace can be made."""
+    """The strongest `unshare` prefix that works here, or None when no namespace can be made.
+
+    Preferred: network, mount and PID namespaces (the worker is the namespace's init, sees
+    only its own processes, and everything it started dies with it); as a non-root user the
+    same inside a user namespace."""
     if shutil.which("unshare") is None:
         return None
-    candidates = [["unshare", "--net", "--mount"]] if os.geteuid() == 0 else []
-    candidates.append(["unshare", "--user", "--map-root-user", "--net", "--mount"])
+    pid = ["--pid", "--fork", "--kill-child", "--mount-proc"]
+    base = ["unshare", "--net", "--mount"]
+    user = ["unshare", "--user", "--map-root-user", "--net", "--mount"]
+    candidates = [base + pid, base] if os.geteuid() == 0 else []
+    candidates += [user + pid, user]
     for prefix in candidates:
         try:
             probe = subprocess.run(prefix + ["true"], capture_output=True, timeout=10)
@@ -132,26 +148,40 @@ class Sandbox:
         self.exchange = self._base / "exchange"
         self.exchange.mkdir(mode=0o755)
         self.process: subprocess.Popen | None = None
+        self.worker_pid = 0
         self.stdout: _OutputTail | None = None
         self.stderr: _OutputTail | None = None
         self.restarts = 0
+        self._uid: int | None = None
+        self._tree_peak = 0
+        self._pending = bytearray()
         self.isolation = self._isolation()
 
     # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def pid_namespace(self) -> bool:
+        return "--pid" in (namespace_prefix() or [])
 
     def _isolation(self) -> Isolation:
         prefix = namespace_prefix()
         root = os.geteuid() == 0
         limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
-                  "file_bytes": self.limits.file_bytes, "processes": self.limits.processes}
+                  "file_bytes": self.limits.file_bytes, "processes": self.limits.processes,
+                  "open_files": self.limits.open_files, "output_bytes": self.limits.output_bytes}
         if prefix is None:
             return Isolation("python audit hook refuses sockets (no network namespace here)",
                              "none: the worker can read what the grader's user can",
-                             "the grader's own user", limits)
+                             "the grader's own user", "the grader's own processes are visible",
+                             limits)
         return Isolation(
             "network namespace: no interfaces",
-            "read-only file system, solutions and hidden suites hidden, private scratch tmpfs",
-            "a dedicated unprivileged uid" if root else "the grader's own user (user namespace)",
+            "read-only file system, solutions and hidden suites hidden, the repository, home "
+            "and temp directory show only what Python needs, private scratch tmpfs",
+            "a dedicated unprivileged uid" if root
+            else "the grader's own user without capabilities (user namespace)",
+            "PID namespace: the worker sees only its own processes; all die with it"
+            if self.pid_namespace else "the grader's PID namespace",
             limits,
         )
 
@@ -162,20 +192,26 @@ class Sandbox:
             if os.geteuid() == 0 and prefix is not None else None
         scratch = self._base / f"scratch-{self.restarts}"
         scratch.mkdir(mode=0o755)
+        private = [REPO_ROOT, self._base.parent, Path(tempfile.gettempdir()), Path("/tmp"),
+                   Path("/var/tmp"), Path("/dev/shm"), Path.home(),
+                   *(p.parent for p in self.hide)]
         config = {
             "submission": str(self.code),
+            "base": str(self._base),
             "scratch": str(scratch),
             "scratch_bytes": self.limits.scratch_bytes,
-            "staging": str(self._staging(scratch)),
             "hide": [str(p) for p in self.hide],
+            "private": sorted({str(p) for p in private}),
             "uid": uid,
             "parent_pid": os.getpid(),
             "mount_namespace": prefix is not None,
             "network_namespace": prefix is not None,
+            "pid_namespace": self.pid_namespace,
             "limits": {"address_space": self.limits.address_space_bytes,
                        "cpu_seconds": self.limits.cpu_seconds,
                        "file_bytes": self.limits.file_bytes,
-                       "processes": self.limits.processes},
+                       "processes": self.limits.processes,
+                       "open_files": self.limits.open_files},
         }
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
@@ -192,6 +228,8 @@ class Sandbox:
         os.close(reply_w)
         self._requests, self._replies = request_w, reply_r
         self._uid = uid
+        self.worker_pid, self._ns_pid = self.process.pid, ""
+        self._pending = bytearray()
         self.stdout = _OutputTail(self.process.stdout)
         self.stderr = _OutputTail(self.process.stderr)
         self.restarts += 1
@@ -206,11 +244,9 @@ class Sandbox:
         if ready != {"ok": "ready"}:
             self.stop()
             raise WorkerFailure(f"the sandbox did not start: {ready!r}")
-
-    def _staging(self, scratch: Path) -> Path:
-        staging = scratch.with_name(scratch.name + "-staging")
-        staging.mkdir(mode=0o700)
-        return staging
+        if self.pid_namespace:
+            self.worker_pid = _find_worker(self.process.pid)
+            self._ns_pid = _ns_pid(self.worker_pid)
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -249,13 +285,23 @@ class Sandbox:
         except (BrokenPipeError, OSError):
             raise self._failure("the worker stopped before it received the call") from None
 
-    def receive(self, timeout: float) -> bytes:
-        """Wait for one reply frame, watching time, memory and output while waiting."""
-        deadline = time.monotonic() + timeout
-        buffer = bytearray()
-        needed = 4
-        length = None
+    def receive(self, timeout: float, deadline: float | None = None) -> bytes:
+        """Wait for one reply frame (until `deadline`, by default `timeout` from now),
+        watching time, memory and output while waiting; then stop any process the call left
+        behind. Bytes after the frame are kept for the next receive: the caller matches
+        replies to requests by their ids."""
+        deadline = time.monotonic() + timeout if deadline is None else deadline
+        buffer = self._pending
         while True:
+            if len(buffer) >= 4:
+                (length,) = struct.unpack(">I", bytes(buffer[:4]))
+                if length > self.limits.reply_bytes:
+                    raise self._kill(f"the reply was larger than {_mib(self.limits.reply_bytes)}")
+                if len(buffer) >= 4 + length:
+                    frame = bytes(buffer[4:4 + length])
+                    del buffer[:4 + length]
+                    self._stop_strays()
+                    return frame
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._kill(f"a call timed out after {timeout:g} s")
@@ -267,21 +313,12 @@ class Sandbox:
             if not chunk:
                 raise self._failure("the worker stopped during the call")
             buffer += chunk
-            if length is None and len(buffer) >= 4:
-                (length,) = struct.unpack(">I", bytes(buffer[:4]))
-                if length > self.limits.reply_bytes:
-                    raise self._kill(f"the reply was larger than {_mib(self.limits.reply_bytes)}")
-                needed = 4 + length
-            if length is not None and len(buffer) >= needed:
-                frame = bytes(buffer[4:needed])
-                if len(buffer) > needed:
-                    raise self._kill("the worker wrote more than one reply")
-                return frame
 
     def _watch(self) -> None:
         if not self.alive:
             return
-        rss = self.rss_bytes()
+        rss = self._memory_in_use()
+        self._tree_peak = max(self._tree_peak, rss)
         if rss > self.limits.memory_bytes:
             raise self._kill(
                 f"the worker was killed for exceeding {_mib(self.limits.memory_bytes)} of memory")
@@ -290,8 +327,45 @@ class Sandbox:
             raise self._kill(f"the code printed more than {_mib(self.limits.output_bytes)}; "
                              "remove debugging prints")
 
+    def _memory_in_use(self) -> int:
+        """Resident memory of the worker and every process it started. With other processes
+        about, pages shared after a fork count once (proportional set size), so forty forked
+        copies of a 40 MB worker are not mistaken for 1.6 GB."""
+        strays = self._strays()
+        if not strays:
+            return self.rss_bytes()
+        own = f"/proc/{self.worker_pid}"
+        return sum(_proportional_bytes(p) for p in [own, *strays])
+
     def begin_call(self) -> None:
         self._output_budget = self.stdout.total + self.stderr.total + self.limits.output_bytes
+
+    def _strays(self) -> list[str]:
+        """Processes in the worker's PID namespace other than its init and the worker itself,
+        as paths under the namespace's own /proc (seen through the worker's root)."""
+        if not self._ns_pid:
+            return []
+        proc = f"/proc/{self.worker_pid}/root/proc"
+        try:
+            return [f"{proc}/{p}" for p in os.listdir(proc)
+                    if p.isdigit() and p not in ("1", self._ns_pid)]
+        except OSError:
+            return []
+
+    def _stop_strays(self) -> None:
+        """Processes a call started do not outlive it: they would compete with the next call
+        for CPU and memory and make grades depend on scheduling."""
+        for path in self._strays():
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                continue
+            try:
+                signal.pidfd_send_signal(fd, signal.SIGKILL)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
 
     def _kill(self, reason: str) -> WorkerFailure:
         self.stop()
@@ -299,8 +373,14 @@ class Sandbox:
 
     def _failure(self, reason: str) -> WorkerFailure:
         process = self.process
-        code = process.wait(timeout=5) if process is not None else None
+        try:
+            code = process.wait(timeout=2) if process is not None else None
+        except subprocess.TimeoutExpired:
+            code = None
+            reason = reason.replace("stopped", "closed its reply channel")
         detail = reason
+        if code is not None and self.pid_namespace and code > SIGNAL_EXIT_BASE:
+            code = SIGNAL_EXIT_BASE - code  # the init reports a signal as 128 + its number
         if code is not None and code < 0:
             detail += f" (killed by {_signal_name(-code)})"
         elif code is not None:
@@ -314,15 +394,20 @@ class Sandbox:
     # ------------------------------------------------------------------ measurements
 
     def rss_bytes(self) -> int:
-        return _status_field(self.process.pid, "VmRSS") if self.alive else 0
+        return _status_field(self.worker_pid, "VmRSS") if self.alive else 0
 
     def peak_rss_bytes(self) -> int:
-        return _status_field(self.process.pid, "VmHWM") if self.alive else 0
+        """Peak resident memory since the last reset: the worker's own high-water mark, or the
+        highest total of all its processes seen while watching, whichever is larger."""
+        if not self.alive:
+            return 0
+        return max(_status_field(self.worker_pid, "VmHWM"), self._tree_peak)
 
     def reset_peak_rss(self) -> None:
+        self._tree_peak = 0
         if self.alive:
             try:
-                with open(f"/proc/{self.process.pid}/clear_refs", "w") as f:
+                with open(f"/proc/{self.worker_pid}/clear_refs", "w") as f:
                     f.write("5")
             except OSError:
                 pass
@@ -331,13 +416,49 @@ class Sandbox:
         if not self.alive:
             return 0.0
         try:
-            with open(f"/proc/{self.process.pid}/stat") as f:
+            with open(f"/proc/{self.worker_pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / _TICKS
         except (OSError, IndexError, ValueError):
             return 0.0
 
     _output_budget = 1 << 62
+
+
+def _find_worker(unshare_pid: int) -> int:
+    """The serving worker's pid: the child of the namespace's init, itself unshare's child."""
+    init = _only_child(unshare_pid)
+    worker = _only_child(init) if init else 0
+    return worker or unshare_pid
+
+
+def _only_child(pid: int) -> int:
+    """The child of `pid` (found through /proc; a just-started sandbox has exactly one)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            return int(entry)
+    return 0
+
+
+def _ns_pid(pid: int) -> str:
+    """The pid of process `pid` inside its own PID namespace; "" unless that namespace is a
+    nested one (then /proc seen through the process's root lists only its namespace)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    pids = line.split()[1:]
+                    return pids[-1] if len(pids) > 1 else ""
+    except OSError:
+        pass
+    return ""
 
 
 _SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "node_modules",
@@ -377,11 +498,25 @@ def _worker_environment(scratch: Path) -> dict:
     return env
 
 
-def _status_field(pid: int, name: str) -> int:
+def _status_field(process: int | str, name: str) -> int:
+    """A memory field of /proc/<pid>/status in bytes; `process` is a pid or a /proc path."""
+    path = f"/proc/{process}" if isinstance(process, int) else process
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"{path}/status") as f:
             for line in f:
                 if line.startswith(name + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _proportional_bytes(path: str) -> int:
+    """A process's proportional set size (its share of every page it maps), in bytes."""
+    try:
+        with open(f"{path}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError):
         pass

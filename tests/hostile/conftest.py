@@ -1,0 +1,180 @@
+"""Fixtures of the hostile suite: every case graded once, in parallel, before the checks.
+
+`hostile_run` builds every case's submission and the honest baselines, starts what some
+cases attack (an answer server on 127.0.0.1, the reference worker's copy of the solutions in
+the temp folder, a canary folder only the trusted process can write), and grades them all in
+a pool of processes. The tests then only read the results.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import tempfile
+import threading
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox.launcher import Limits, Sandbox, namespace_prefix
+from tests.hostile.cases import CASES, Case
+from tests.hostile.submissions import REPO_ROOT, build
+
+# Small limits keep the suite fast and light: two seconds per call, 768 MiB of memory, 4 MiB
+# of output per call, 200 000 containers per reply. The reference passes far within them.
+HOSTILE_LIMITS = Limits(memory_bytes=768 << 20, output_bytes=4 << 20, call_seconds=2.0,
+                        reply_containers=200_000)
+# Much of a hostile grading is waiting (timeouts, restarts): one more job than cores.
+PARALLEL = (os.cpu_count() or 1) + 1
+CASE_DEADLINE = 240.0
+
+
+class AnswerServer:
+    """A TCP server on 127.0.0.1 that would give a cheater merge_pair's answers. It records
+    every connection, so a test can assert that no worker ever reached it."""
+
+    def __init__(self):
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.connections = multiprocessing.get_context("fork").Value("i", 0)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            with self.connections.get_lock():
+                self.connections.value += 1
+            with connection:
+                try:
+                    ids, pair, new_id = json.loads(connection.makefile().readline())
+                    answer = _reference_merge(ids, tuple(pair), new_id)
+                    connection.sendall(json.dumps(answer).encode() + b"\n")
+                except (OSError, ValueError):
+                    pass
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def _reference_merge(ids, pair, new_id):
+    out, i = [], 0
+    while i < len(ids):
+        if i + 1 < len(ids) and (ids[i], ids[i + 1]) == pair:
+            out.append(new_id)
+            i += 2
+        else:
+            out.append(ids[i])
+            i += 1
+    return out
+
+
+@dataclass
+class HostileRun:
+    root: Path
+    sandbox_tmp: Path
+    canary: Path
+    server: AnswerServer
+    results: dict[str, dict] = field(default_factory=dict)
+    baselines: dict[tuple[str, tuple], dict] = field(default_factory=dict)
+
+    def result(self, case: Case) -> dict:
+        return self.results[case.name]
+
+    def baseline(self, case: Case) -> dict:
+        return self.baselines[(case.honest_base, case.select)]
+
+
+def _grade_one(path: str, select: tuple[str, ...], sandbox_tmp: str) -> dict:
+    """Grade in a pool process; sandboxes go to `sandbox_tmp` so the test can find leftovers."""
+    tempfile.tempdir = sandbox_tmp
+    from autograder.runner import grade
+
+    try:
+        result = grade(path, modules=["m1_tokenization"], select=list(select),
+                       limits=HOSTILE_LIMITS)
+    except BaseException:  # noqa: BLE001 - reported as the case's failure
+        return {"crashed": traceback.format_exc()}
+    return result.to_dict()
+
+
+@pytest.fixture(scope="session")
+def namespaces() -> bool:
+    return namespace_prefix() is not None
+
+
+@pytest.fixture(scope="session")
+def hostile_run(tmp_path_factory) -> HostileRun:
+    root = tmp_path_factory.mktemp("hostile")
+    sandbox_tmp = root / "tmp"
+    sandbox_tmp.mkdir()
+    canary = root / "canary"
+    canary.mkdir()
+    server = AnswerServer()
+    run = HostileRun(root, sandbox_tmp, canary, server)
+    values = {"REPO": str(REPO_ROOT), "PORT": str(server.port), "CANARY": str(canary),
+              "TMP": str(sandbox_tmp)}
+    jobs: dict[object, tuple[Path, tuple]] = {}
+    for case in CASES:
+        jobs[case.name] = (build(root / "cases" / case.name, case.base, case.changes, values),
+                           case.select)
+    for base in ("reference", "stubs"):
+        for select in {case.select for case in CASES}:
+            jobs[(base, select)] = (build(root / "baselines" / f"{base}-{len(jobs)}", base, (),
+                                          values), select)
+    # What a full grading run has in the temp folder while speed tests run: the reference
+    # worker's snapshot of the solutions. The `reference_snapshot_in_tmp` case hunts for it.
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(sandbox_tmp)
+    reference_sandbox = Sandbox(REPO_ROOT / "solutions")
+    tempfile.tempdir = saved_tempdir
+    # Slow cases first, so the pool ends together.
+    order = sorted(jobs, key=lambda key: -_expected_seconds(key))
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(PARALLEL, mp_context=context) as pool:
+            futures = {key: pool.submit(_grade_one, str(jobs[key][0]), jobs[key][1],
+                                        str(sandbox_tmp)) for key in order}
+            for key, future in futures.items():
+                try:
+                    outcome = future.result(timeout=CASE_DEADLINE)
+                except FutureTimeout:
+                    outcome = {"crashed": f"grading did not finish in {CASE_DEADLINE:g} s"}
+                if isinstance(key, str):
+                    run.results[key] = outcome
+                else:
+                    run.baselines[key] = outcome
+        yield run
+    finally:
+        reference_sandbox.close()
+        server.close()
+
+
+def _expected_seconds(key) -> float:
+    slow = {"endless_generator": 5, "slow_import": 3, "infinite_loop": 3,
+            "signals_ignored_loop": 3, "c_stack_overflow": 3, "fork_bomb": 2}
+    return slow.get(key, 1) if isinstance(key, str) else 1
+
+
+def leftover_processes(marker: str) -> list[str]:
+    """Command lines of running processes that mention `marker`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if marker in command:
+            found.append(f"{entry}: {command[:200]}")
+    return found
