@@ -485,10 +485,12 @@ def _snapshot(source: Path, target: Path) -> Path:
 
 
 def _worker_environment(scratch: Path) -> dict:
-    keep = ("PATH", "LANG", "LC_ALL", "PYTHONHASHSEED", "VIRTUAL_ENV",
-            "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    keep = ("PATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update({
+        # A fixed hash seed: the order of sets of strings in student code is the same in
+        # every run, so a grade cannot depend on it.
+        "PYTHONHASHSEED": "0",
         "HOME": str(scratch), "TMPDIR": str(scratch), "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",

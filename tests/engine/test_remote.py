@@ -92,8 +92,66 @@ def write(path):
 
 def kill_parent():
     import signal
-    os.kill(os.getppid(), signal.SIGKILL)
-    return "killed"
+    try:
+        os.kill(os.getppid(), signal.SIGKILL)
+    except PermissionError:
+        return "refused"
+    return os.getppid()
+
+def orphan():
+    import time
+    child = os.fork()
+    if child == 0:
+        os.setsid()
+        while True:
+            time.sleep(1)
+    return child
+
+def state(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(line.split()[1] for line in f if line.startswith("State:"))
+    except OSError:
+        return "gone"
+
+def child_hog():
+    if os.fork() == 0:
+        hoard = []
+        while True:
+            hoard.append(b"x" * (16 << 20))
+    os.wait()
+
+def forge_then_answer():
+    import gc, json, msgpack, struct, time
+    reply_fd = json.loads(open("/proc/self/cmdline", "rb").read().split(b"\\0")[3])["reply_fd"]
+    current = max(o["id"] for o in gc.get_objects()
+                  if type(o) is dict and o.get("op") == "call" and type(o.get("id")) is int)
+    frame = msgpack.packb({"id": current, "ok": "forged"})
+    os.write(reply_fd, struct.pack(">I", len(frame)) + frame)
+    time.sleep(0.3)
+    return "real"
+
+def draw():
+    import random
+    import numpy as np
+    return random.random(), float(np.random.rand())
+
+def set_order():
+    return list({"pear", "apple", "fig", "kiwi", "plum", "lime"})
+
+def capabilities():
+    with open("/proc/self/status") as f:
+        return {k: v.strip() for k, v in (line.split(":", 1) for line in f) if k.startswith("Cap")}
+
+def umount(path):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.umount2(path.encode(), 2) != 0:
+        raise PermissionError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return "unmounted"
+
+def listdir(path):
+    return sorted(os.listdir(path))
 
 def whoami():
     return os.getuid()
@@ -109,6 +167,7 @@ def student(tmp_path_factory) -> Student:
     (root / "m1_tokenization").mkdir()
     (root / "m1_tokenization" / "__init__.py").write_text("")
     (root / "m1_tokenization" / "hostile.py").write_text(textwrap.dedent(HOSTILE))
+    (root / "m1_tokenization" / "slow.py").write_text("import time\ntime.sleep(60)\n")
     worker = Student(root, limits=Limits(memory_bytes=512 << 20, output_bytes=4 << 20))
     worker.call_timeout = 5
     yield worker
@@ -248,7 +307,97 @@ def test_sandbox_isolation(student, tmp_path):
             fn(student, "read")(str(next(secret.rglob("*.py"), secret / "x")))
     with pytest.raises(OSError):
         fn(student, "write")(str(tmp_path / "results.json"))
+    assert fn(student, "kill_parent")() != os.getpid()  # refused, or the sandbox's own init
+    assert fn(student, "add")(1, 1) == 2
     if os.geteuid() == 0:
         assert fn(student, "whoami")() != 0
-        with pytest.raises(PermissionError):
-            fn(student, "kill_parent")()
+
+
+def namespaced(student) -> None:
+    if "PID namespace" not in student.isolation["processes"]:
+        pytest.skip(f"no PID namespace on this machine: {student.isolation['processes']}")
+
+
+def test_processes_left_behind_by_a_call_are_stopped(student):
+    namespaced(student)
+    child = fn(student, "orphan")()
+    for _ in range(50):
+        if fn(student, "state")(child) in ("Z", "gone"):
+            break
+    assert fn(student, "state")(child) in ("Z", "gone")
+
+
+def test_memory_of_child_processes_counts(student):
+    namespaced(student)
+    with pytest.raises(WorkerFailure, match="exceeding 512 MiB"):
+        fn(student, "child_hog")()
+
+
+def test_a_forged_reply_is_only_a_value_and_later_calls_stay_in_step(student):
+    assert fn(student, "forge_then_answer")() == "forged"
+    assert [fn(student, "add")(i, 1) for i in range(3)] == [1, 2, 3]
+
+
+def test_global_randomness_and_set_order_are_the_same_every_call(student):
+    assert fn(student, "draw")() == fn(student, "draw")()
+    order = fn(student, "set_order")()
+    with pytest.raises(WorkerFailure):
+        fn(student, "hard_exit")()
+    assert fn(student, "set_order")() == order  # a fresh worker, the same hash seed
+
+
+def test_the_worker_holds_no_capability(student):
+    if "namespace" not in student.isolation["network"]:
+        pytest.skip("no namespaces on this machine")
+    caps = fn(student, "capabilities")()
+    assert int(caps["CapEff"], 16) == 0 and int(caps["CapBnd"], 16) == 0, caps
+    suites = Path(__file__).resolve().parents[2] / "autograder" / "suites"
+    with pytest.raises(PermissionError):
+        fn(student, "umount")(str(suites))
+
+
+def test_the_repository_shows_only_the_grader_package(student):
+    if "namespace" not in student.isolation["network"]:
+        pytest.skip("no namespaces on this machine")
+    repo = Path(__file__).resolve().parents[2]
+    visible = set(fn(student, "listdir")(str(repo)))
+    assert "autograder" in visible and not visible & {".git", "solutions", "tests", "exercises"}
+    try:
+        hidden = fn(student, "listdir")(str(repo / "autograder" / "suites"))
+    except PermissionError:
+        hidden = []
+    assert hidden == []
+
+
+def test_a_hanging_import_is_named_and_not_retried(student):
+    student.call_timeout = 1
+    try:
+        with pytest.raises(WorkerFailure, match="while importing m1_tokenization.slow"):
+            student.function("m1_tokenization.slow", "anything")()
+        with pytest.raises(WorkerFailure, match="not tried again"):
+            student.function("m1_tokenization.slow", "anything")()
+    finally:
+        student.call_timeout = 5
+    assert fn(student, "add")(2, 2) == 4
+
+
+def test_an_endless_iterator_fails_within_the_call_timeout(student):
+    student.call_timeout = 1
+    try:
+        with pytest.raises(WorkerFailure, match="still yielding after 1 s"):
+            list(fn(student, "naturals")())
+    finally:
+        student.call_timeout = 5
+
+
+def test_limits_can_cap_every_call_timeout(tmp_path):
+    root = tmp_path / "submission"
+    (root / "m1_tokenization").mkdir(parents=True)
+    (root / "m1_tokenization" / "hostile.py").write_text(textwrap.dedent(HOSTILE))
+    worker = Student(root, limits=Limits(call_seconds=1))
+    worker.call_timeout = 60
+    try:
+        with pytest.raises(WorkerFailure, match="timed out after 1 s"):
+            fn(worker, "spin")()
+    finally:
+        worker.close()
