@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from m4_embedding_training.corpus import tokenize
 

@@ -35,7 +35,6 @@ from typing import Sequence
 import numpy as np
 
 
-
 def skipgram_pairs(ids: Sequence[int], window: int) -> list[tuple[int, int]]:
     """All ``(center, context)`` pairs of a token sequence.
 
@@ -185,5 +184,3 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
     result irreproducible. Ids outside ``[0, vocab_size)`` raise ``IndexError``.
     """
     raise NotImplementedError('Start from small random W_in and zero W_out; each epoch sub-sample with keep_probabilities, pair every kept position with a random window, draw negatives from noise_distribution(counts), and apply sgns_step to each pair with a linearly decaying learning rate.')
-
-

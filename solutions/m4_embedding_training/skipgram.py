@@ -33,12 +33,10 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-
 # BEGIN SOLUTION REMOVE
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
-
 # END SOLUTION
 
 
@@ -275,7 +273,7 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
     rng = np.random.default_rng(seed)
     # W_in and W_out live in one array, so one scatter per batch updates both.
     weights = np.zeros((2 * vocab_size, dim), dtype=np.float32)
-    W_in, W_out = weights[:vocab_size], weights[vocab_size:]
+    W_in = weights[:vocab_size]  # W_out = weights[vocab_size:] starts at zero
     W_in[:] = (rng.random((vocab_size, dim), dtype=np.float32) - 0.5) / dim
     if ids.size < 2 or epochs == 0:
         return W_in.copy()
@@ -308,9 +306,9 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
     bar.close()
     return W_in.copy()
     # END SOLUTION
-
-
 # BEGIN SOLUTION REMOVE
+
+
 _STABLE_LR_UPDATES = 0.025 * 1024 * 6
 _SHARED_PER_NEGATIVE = 8
 
@@ -397,6 +395,4 @@ def _scatter_add(W: np.ndarray, rows: np.ndarray, values: np.ndarray, scale: flo
         (np.full(rows.size, scale, dtype=W.dtype), inverse, np.arange(rows.size + 1)),
         shape=(unique.size, rows.size))
     W[unique] += adder @ values
-
-
 # END SOLUTION

@@ -100,7 +100,6 @@ def test_paraphrase_pairs_share_no_content_word():
     train, test = corpus.paraphrase_pairs(300, 100, seed=4)
     slots = corpus.load_world()["paraphrases"]["slots"]
     content = {w for pairs in slots.values() for pair in pairs for w in pair}
-    facts = set()
     for left, right in train + test:
         a, b = set(left.split()) & content, set(right.split()) & content
         assert len(a) == len(b) == 3 and not a & b

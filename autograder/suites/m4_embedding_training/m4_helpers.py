@@ -65,7 +65,6 @@ def sgns_autograd(v, u, U):
 def mnrl_loss(anchors, positives, scale: float):
     """sentence-transformers' MultipleNegativesRankingLoss: cos_sim * scale, labels arange."""
     import torch
-    import torch.nn.functional as F
 
     a = anchors / anchors.norm(dim=1, keepdim=True).clamp(min=1e-12)
     p = positives / positives.norm(dim=1, keepdim=True).clamp(min=1e-12)
