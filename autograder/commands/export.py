@@ -1,0 +1,176 @@
+"""`autograder export`: the course for another platform, generated from the same source.
+
+    autograder export gradescope [--module ID ...] [--output FILE]
+    autograder export otter      [--module ID ...] [--output DIR] [--select FILE ...] [--assign]
+    autograder export nbgrader   [--module ID ...] [--output DIR] [--select FILE ...]
+
+Without --module every module whose solutions exist is exported. --select keeps only the named
+test files (public and hidden alike), as `grade`'s Python API does. Nothing is written by hand:
+run the command again after changing solutions/ or a suite. See docs/platforms.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder.results import MODULES
+from autograder.sandbox.launcher import REPO_ROOT
+
+DEFAULT_OUTPUT = {"gradescope": Path("dist") / "gradescope" / "autograder.zip",
+                  "otter": Path("dist") / "otter", "nbgrader": Path("dist") / "nbgrader"}
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export", help="the course for Gradescope, otter-grader or nbgrader",
+        description=__doc__.split("\n\n")[0])
+    platforms = parser.add_subparsers(dest="platform", required=True)
+    for platform, text in (("gradescope", "an autograder zip that runs this engine"),
+                           ("otter", "otter-assign master notebooks, one per module"),
+                           ("nbgrader", "an nbgrader course directory")):
+        sub = platforms.add_parser(platform, help=text, description=text)
+        sub.add_argument("--module", action="append", choices=MODULES, dest="modules",
+                         help="export only this module (repeatable; default: all written ones)")
+        sub.add_argument("--output", type=Path,
+                         help=f"where to write (default: {DEFAULT_OUTPUT[platform]})")
+        if platform != "gradescope":
+            sub.add_argument("--select", action="append", metavar="FILE",
+                             help="only tests from this test file, e.g. test_bpe.py "
+                                  "(repeatable)")
+            sub.add_argument("--left-out", action="store_true",
+                             help="list every test left out of the edition, with the reason")
+        if platform == "otter":
+            sub.add_argument("--assign", action="store_true",
+                             help="then run `otter assign` on each master notebook "
+                                  "(writes <module>/dist/student and .../autograder)")
+        sub.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    modules = args.modules or [m for m in MODULES if (REPO_ROOT / "solutions" / m).is_dir()]
+    output = args.output or (REPO_ROOT / DEFAULT_OUTPUT[args.platform])
+    try:
+        if args.platform == "gradescope":
+            return _gradescope(modules, output)
+        return _notebooks(args, modules, output)
+    except (ValueError, OSError) as error:
+        print(f"autograder export: {error}", file=sys.stderr)
+        return 2
+
+
+def _gradescope(modules: list[str], output: Path) -> int:
+    from autograder.export.gradescope import build_zip
+
+    path = build_zip(output, modules)
+    print(f"wrote {path} (modules: {', '.join(modules)})")
+    print("Upload it as the assignment's autograder (Configure Autograder > Zip file upload).")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace, modules: list[str], output: Path) -> int:
+    from autograder.export.notebook import ExportError, load_module
+    from autograder.export.notebook_tests import select_tests
+
+    exported = []
+    with _progress(len(modules)) as advance:
+        for module in modules:
+            advance(f"checking {module}'s tests on the reference and the stubs")
+            try:
+                source = load_module(module)
+                selection = select_tests(source, select=args.select)
+            except ExportError as error:
+                if args.modules:
+                    raise ValueError(str(error)) from None
+                print(f"autograder export: skipped {module}: {error}", file=sys.stderr)
+                continue
+            if not selection.tests:
+                message = f"no test of {module} can run in a notebook"
+                if args.modules:
+                    raise ValueError(message)
+                print(f"autograder export: skipped {module}: {message}", file=sys.stderr)
+                continue
+            exported.append((source, selection))
+    if not exported:
+        raise ValueError("nothing to export")
+    if args.platform == "otter":
+        written = _write_otter(exported, output, args.assign)
+    else:
+        from autograder.export.nbgrader import write_course
+
+        written = write_course(exported, output)
+    _summary(exported, args.left_out)
+    print(f"wrote {len(written)} files to {output}")
+    if args.platform == "nbgrader":
+        print(f"next: cd {output} && nbgrader generate_assignment {exported[0][0].module}")
+    elif not args.assign:
+        first = exported[0][0].module
+        print(f"next: cd {output / first} && otter assign {first}.ipynb dist")
+    return 0
+
+
+def _write_otter(exported: list, output: Path, assign: bool) -> list[Path]:
+    from autograder.export.otter import run_assign, write_module
+
+    written = []
+    for source, selection in exported:
+        folder = output / source.module
+        written += write_module(source, selection, folder)
+        if assign:
+            run_assign(folder / f"{source.module}.ipynb", folder / "dist")
+    return written
+
+
+def _summary(exported: list, left_out: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Tests in the edition", caption="each passes on the reference and "
+                                                       "fails on the stubs, run as a notebook")
+    for column in ("module", "exercises", "public", "hidden", "points", "left out"):
+        table.add_column(column, justify="left" if column == "module" else "right")
+    for source, selection in exported:
+        exercises = {n for c in source.chunks for n in c.exercises}
+        public = sum(not t.hidden for t in selection.tests)
+        table.add_row(source.module, str(len(exercises)), str(public),
+                      str(len(selection.tests) - public), f"{selection.points:g}",
+                      str(len(selection.left_out)))
+    console = Console()
+    console.print(table)
+    if left_out:
+        for source, selection in exported:
+            for item in selection.left_out:
+                console.print(f"[dim]{item.origin}[/dim]: {item.reason}", highlight=False)
+
+
+class _progress:
+    """One line per module on a terminal while the tests are checked."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def __enter__(self):
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 TimeElapsedColumn(), transient=True,
+                                 console=Console(file=sys.stderr))
+            self._bar.start()
+            self._task = self._bar.add_task("exporting", total=self.total)
+        self._started = False
+        return self._advance
+
+    def _advance(self, description: str) -> None:
+        if self._bar is not None:
+            if self._started:
+                self._bar.advance(self._task)
+            self._bar.update(self._task, description=description)
+        self._started = True
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
