@@ -39,6 +39,8 @@ def causal_mask(n: int) -> np.ndarray:
     The trap: rows are the positions that *look* (queries), columns the positions looked at
     (keys): the transposed matrix lets every token see the future and nothing of the past.
     A negative ``n`` raises ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
     raise NotImplementedError('np.tril of an all-True [n, n] matrix (or j <= i with broadcast aranges).')
 
@@ -52,6 +54,8 @@ def padding_mask(lengths: Sequence[int], n: int) -> np.ndarray:
     To mask keys in attention, broadcast it as ``mask[:, None, :]`` against the
     ``[B, n_q, n_k]`` scores. The trap: a length above ``n`` or below 0 raises ``ValueError``
     (never truncate silently).
+
+    Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
     raise NotImplementedError('Compare np.arange(n)[None, :] < np.asarray(lengths)[:, None] after checking 0 <= length <= n.')
 
@@ -76,6 +80,8 @@ def masked_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarr
     - A row with nothing to attend to (a fully padded query) must give zeros, never NaN
       (``softmax`` of all ``-inf`` is ``0 / 0``).
     - Subtract each row's maximum before ``exp`` (scores of 1000 overflow otherwise).
+
+    Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
     raise NotImplementedError("Fill masked scores with -inf, subtract each row's max over allowed keys (0 for rows with none), exp, zero the masked ones, divide by the row sum where it is > 0, then weights @ v.")
 
@@ -92,6 +98,8 @@ def self_attention(x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndar
 
     The trap: an encoder uses *no* mask at all (every position sees every position), not the
     causal mask of the other direction.
+
+    Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
     raise NotImplementedError('Project x three times, pick causal_mask(n) or np.ones((n, n), bool), call masked_attention.')
 
@@ -112,6 +120,8 @@ def changed_positions(layer: Callable[[np.ndarray], np.ndarray], x: np.ndarray, 
 
     The traps: copy ``x`` before replacing the row (the caller's array must not change);
     compare with a tolerance, not ``==``. A position outside ``[0, n)`` raises ``IndexError``.
+
+    Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
     raise NotImplementedError('before = layer(x); changed = x.copy(); changed[position] = replacement; after = layer(changed); return the i where np.max(np.abs(after[i] - before[i])) > atol.')
 
@@ -128,5 +138,7 @@ def architecture_for(task: str) -> str:
     on both sides of it).
 
     The trap: an unknown task raises ``ValueError`` rather than guessing.
+
+    Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
     raise NotImplementedError('A dict from each task of TASKS to its family; raise ValueError for anything else.')

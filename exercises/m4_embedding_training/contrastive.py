@@ -62,6 +62,8 @@ def info_nce_loss(anchors: torch.Tensor, positives: torch.Tensor,
     not win just by being long); the target of row ``i`` is column ``i``; the mean, not the
     sum, over anchors. Differentiable: use torch operations only. Shapes that do not fit, or
     an empty batch, raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#contrastive-learning
     """
     raise NotImplementedError('Normalize both with F.normalize(dim=1), logits = scale * a @ p.T, then F.cross_entropy(logits, torch.arange(B)).')
 
@@ -81,6 +83,8 @@ def clip_loss(image_emb: torch.Tensor, text_emb: torch.Tensor,
     The trap: both directions. Only the image -> text half gives a different value and
     different gradients whenever the logits matrix is not symmetric. Different batch sizes,
     different dimensions or an empty batch raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#contrastive-learning
     """
     raise NotImplementedError('logits = logit_scale * normalize(img) @ normalize(txt).T; targets = arange(B); return (cross_entropy(logits, targets) + cross_entropy(logits.T, targets)) / 2.')
 
@@ -100,6 +104,8 @@ def triplet_loss(anchor: torch.Tensor, positive: torch.Tensor, negative: torch.T
     The traps: the hinge (without ``max(., 0)`` the loss keeps pushing satisfied triplets and
     can go negative without bound); distances, not squared distances; the mean over the batch.
     Shapes that differ or an empty batch raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#contrastive-learning
     """
     raise NotImplementedError('d_ap = torch.linalg.vector_norm(a - p, dim=1), same for d_an; return torch.relu(d_ap - d_an + margin).mean().')
 
@@ -117,6 +123,8 @@ def recall_at_1(queries: np.ndarray | torch.Tensor, keys: np.ndarray | torch.Ten
     The traps: cosine similarity, not the dot product (normalize; a zero row has similarity 0
     with everything); a row of the similarity matrix is one query. Different shapes or no
     queries raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#contrastive-learning
     """
     raise NotImplementedError('Normalize the rows (zero rows stay zero), scores = q @ k.T, hits = argmax(scores, axis=1) == arange(N), return hits.mean().')
 
@@ -186,5 +194,7 @@ def train_paraphrase_encoder(pairs: list[tuple[str, str]], dim: int = 32, epochs
     The traps: the pairs of one batch must be *different* facts (shuffle, do not sort); forget
     ``optimizer.zero_grad()`` and gradients pile up across steps; randomness must come from
     ``seed`` only.
+
+    Lesson: course/m4_embedding_training.md#contrastive-learning
     """
     raise NotImplementedError('vocab = sorted words of all pairs; model = BagOfWordsEncoder(vocab, dim, seed); Adam(model.parameters(), lr); per epoch torch.randperm(len(pairs), generator=g) and, per batch, loss = info_nce_loss(model(*model.batch(lefts)), model(*model.batch(rights)), scale).')

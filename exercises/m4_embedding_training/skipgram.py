@@ -48,6 +48,8 @@ def skipgram_pairs(ids: Sequence[int], window: int) -> list[tuple[int, int]]:
     ends of the sequence (no wrap-around), and the same word twice in a row still gives pairs
     (``[5, 5]`` with window 1 gives ``[(5, 5), (5, 5)]``: different positions). A negative
     window raises ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#the-skip-gram-objective
     """
     raise NotImplementedError('For each i, loop j from max(0, i - window) to min(n - 1, i + window) and skip j == i.')
 
@@ -70,6 +72,8 @@ def keep_probabilities(counts: np.ndarray, t: float = 1e-5) -> np.ndarray:
     ``1 - sqrt(t / f)`` (a *discard* probability); the cap matters for rare words, whose raw
     value is above 1; a zero count must give 1.0, not a division by zero. Negative counts or
     ``t <= 0`` raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#the-skip-gram-objective
     """
     raise NotImplementedError('f = counts / counts.sum(); p = (np.sqrt(f / t) + 1) * t / f; use np.where to give 1.0 where the count is 0, then np.minimum(p, 1.0).')
 
@@ -89,6 +93,8 @@ def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
 
     The trap: normalize *after* the power (``(c / c.sum()) ** 0.75`` no longer sums to 1).
     Negative counts, or no positive count at all, raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#negative-sampling
     """
     raise NotImplementedError('weights = counts ** power (0 where the count is 0), then divide by weights.sum().')
 
@@ -106,6 +112,8 @@ def sample_negatives(probs: np.ndarray, num: int, rng: np.random.Generator) -> n
     The traps: use only ``rng`` (never ``np.random.*`` or ``random``: results would not be
     reproducible); a word with probability 0 must never be drawn; ``probs`` with a negative
     entry or not summing to 1 (within 1e-6) raises ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#negative-sampling
     """
     raise NotImplementedError('Validate probs (1-D, >= 0, sums to 1 within 1e-6), then return rng.choice(len(probs), size=num, p=probs).')
 
@@ -130,6 +138,8 @@ def sgns_loss_and_grads(v_center: np.ndarray, u_context: np.ndarray, u_negatives
     the center); and ``log(sigmoid(x))`` computed naively is ``log(0) = -inf`` for ``x = -1000``.
     Use ``-log σ(x) = np.logaddexp(0, -x)`` and a sigmoid that never overflows. Mismatched
     shapes raise ``ValueError``.
+
+    Lesson: course/m4_embedding_training.md#negative-sampling
     """
     raise NotImplementedError('Scores s_o = u_o @ v_c and s_k = U @ v_c; loss = logaddexp(0, -s_o) + sum(logaddexp(0, s_k)); dL/ds_o = sigmoid(s_o) - 1, dL/ds_k = sigmoid(s_k); chain rule gives the three gradients.')
 
@@ -153,6 +163,8 @@ def sgns_step(W_in: np.ndarray, W_out: np.ndarray, center: int, context: int,
       writes a repeated row once (the last write wins); ``np.subtract.at`` adds every copy.
     - A negative equal to the context gets both updates.
     - Ids out of range (negative ids included: no wrap-around) raise ``IndexError``.
+
+    Lesson: course/m4_embedding_training.md#negative-sampling
     """
     raise NotImplementedError('Check the ids, call sgns_loss_and_grads on copies of the rows, then W_in[center] -= lr * g_v, W_out[context] -= lr * g_o and np.subtract.at(W_out, negatives, lr * g_negs).')
 
@@ -182,5 +194,7 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
     The traps: all-zero ``W_in`` never moves (every gradient is zero); a learning rate that
     never decays leaves the vectors noisy; randomness from anywhere but ``seed`` makes the
     result irreproducible. Ids outside ``[0, vocab_size)`` raise ``IndexError``.
+
+    Lesson: course/m4_embedding_training.md#negative-sampling
     """
     raise NotImplementedError('Start from small random W_in and zero W_out; each epoch sub-sample with keep_probabilities, pair every kept position with a random window, draw negatives from noise_distribution(counts), and apply sgns_step to each pair with a linearly decaying learning rate.')
