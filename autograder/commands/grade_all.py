@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
               and (not args.students or s.student in args.students)]
     course = settings.course()
     out = console()
-    with Gradebook(settings.gradebook) as gradebook:
+    with Gradebook(settings.gradebook) as gradebook, gradebook.exclusive():
         gradebook.record_submissions(chosen)
         gradebook.add_shards(["all" if shard.count == 1 else str(shard)])
         plan = grade_all.plan(gradebook, chosen, settings.modules, course, settings.select,

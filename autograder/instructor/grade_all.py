@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import signal
+import threading
 import time
 import traceback
 from collections import Counter, deque
@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.instructor.gradebook import Gradebook
-from autograder.instructor.shard import Shard
 from autograder.instructor.submissions import Submission
 from autograder.runner import EXERCISES, test_files
 
@@ -79,11 +78,10 @@ def tests_fingerprint(module: str, course: dict[str, Path],
 
 def plan(gradebook: Gradebook, submissions: Iterable[Submission], modules: Iterable[str],
          course: dict[str, Path], select: Iterable[str] | None = None,
-         shard: Shard = Shard(1, 1), students: Iterable[str] | None = None,
          regrade: bool = False) -> Plan:
-    """What a run has to do: every (student, module) not graded as it is now."""
+    """What a run has to do: every (student, module) of `submissions` not graded as it is
+    now (all of them with `regrade`)."""
     result = Plan()
-    wanted = set(students) if students else None
     fingerprints = {}
     for module in modules:
         if test_files(module, select=select, **course):
@@ -92,8 +90,6 @@ def plan(gradebook: Gradebook, submissions: Iterable[Submission], modules: Itera
             result.modules_without_tests.append(module)
     graded = gradebook.graded()
     for submission in submissions:
-        if submission.student not in shard or (wanted and submission.student not in wanted):
-            continue
         if not submission.gradable:
             result.not_gradable.append(submission)
             continue
@@ -163,7 +159,8 @@ def run(gradebook: Gradebook, units: list[Unit], course: dict[str, Path],
         if on_unit is not None:
             on_unit(unit, ok)
 
-    previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous_term = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
     try:
         while queue:
             pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(queue))),
@@ -205,7 +202,8 @@ def run(gradebook: Gradebook, units: list[Unit], course: dict[str, Path],
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        signal.signal(signal.SIGTERM, previous_term)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous_term)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -234,11 +232,12 @@ def _interrupt(signum, frame) -> None:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now: queued units are dropped, running ones abandoned (their
+    """Stop the pool's workers now: queued units are dropped, running ones abandoned (their
     sandboxes die with them); nothing half-graded was written."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for child in multiprocessing.active_children():
-        if child.pid != os.getpid():
-            child.terminate()
-    for child in multiprocessing.active_children():
-        child.join(timeout=5)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)

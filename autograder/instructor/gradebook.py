@@ -19,7 +19,9 @@ policy in force when grades are exported (see `late.py`).
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -137,6 +139,28 @@ class Gradebook:
         self.db.close()
 
     @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Held by a grading run, so two runs never grade the same gradebook at once (the
+        operating system releases it when the process dies, however it dies)."""
+        lock = self.path.with_name(self.path.name + ".lock")
+        with open(lock, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise GradebookError(f"{self.path} is being graded by {holder}; wait for it "
+                                     "to finish, or grade into another gradebook") from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.truncate(0)
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -221,14 +245,6 @@ class Gradebook:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)",
                             (student, module, message, now()))
-
-    def forget(self, student: str | None = None, module: str | None = None) -> int:
-        """Delete grades (of one student, one module, or both) so they are graded again."""
-        where, values = _where(student=student, module=module)
-        with self.transaction():
-            count = self.db.execute(f"DELETE FROM grades{where}", values).rowcount
-            self.db.execute(f"DELETE FROM tests{where}", values)
-        return count
 
     def record_similarity(self, pairs: Iterable[SimilarPair]) -> None:
         with self.transaction():

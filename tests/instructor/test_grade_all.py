@@ -1,8 +1,9 @@
-"""grade-all on the toy course: scores, resuming, re-grading, failures, shards and merging,
-and a real kill in the middle of a run."""
+"""grade-all on the toy course: scores, resuming, re-grading, failures, merging, and a real
+kill in the middle of a run."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -17,12 +18,13 @@ import pytest
 from autograder.instructor import grade_all
 from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.merge import merge
-from autograder.instructor.shard import Shard
-from autograder.instructor.submissions import find_submissions
+from autograder.instructor.submissions import Submission, find_submissions
+from autograder.results import GradeResult
+from autograder.results import TestRecord as Record
 from tests.engine.toy_course import write_course
 from tests.helpers import REPO_ROOT
-from tests.instructor.classroom import (GOOD, SLOW, STUB, WRONG_ADD, WRONG_SQUARE, config,
-                                        submission_folder)
+from tests.instructor.classroom import (GOOD, SLOW, STUB, WRONG_ADD, WRONG_SQUARE, autograder,
+                                        config, submission_folder)
 
 MODULES = ["m1_tokenization"]
 EXPECTED = {"good": 100, "wrong-square": 70, "wrong-add": 60, "stub": 0, "empty": 0}
@@ -48,10 +50,9 @@ def folder(tmp_path):
     return make_folder(tmp_path / "submissions")
 
 
-def grade_folder(gradebook, folder, course, shard=Shard(1, 1), jobs=2, **options):
-    submissions = [s for s in find_submissions(folder) if s.student in shard]
+def grade_folder(gradebook, folder, course, students=None, jobs=2, **options):
+    submissions = [s for s in find_submissions(folder) if not students or s.student in students]
     gradebook.record_submissions(submissions)
-    gradebook.add_shards(["all" if shard.count == 1 else str(shard)])
     plan = grade_all.plan(gradebook, submissions, MODULES, course, **options)
     return plan, grade_all.run(gradebook, plan.todo, course, jobs=jobs)
 
@@ -115,31 +116,52 @@ def test_a_submission_that_cannot_be_graded_is_recorded_and_retried(course, tmp_
         assert gradebook.failures() == [] and scores(gradebook)["good"] == 100
 
 
-def comparable(gradebook):
-    return {(g.student, g.module): (g.score, g.max_score, g.fingerprint,
-                                    [(t.name, t.status, t.score) for t in
-                                     gradebook.tests(g.student, g.module)])
-            for g in gradebook.grades()}
+def test_a_worker_process_that_dies_costs_a_retry_not_a_grade(course, tmp_path):
+    folder = tmp_path / "submissions"
+    for name in ("a", "b"):
+        submission_folder(folder / name, SLOW)
+    killed = []
+
+    def kill_a_worker(unit, ok):   # after the first grade, kill the worker of the next one
+        if not killed:
+            time.sleep(0.3)
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+                killed.append(child.pid)
+
+    with Gradebook(tmp_path / "gradebook.db") as gradebook:
+        submissions = find_submissions(folder)
+        gradebook.record_submissions(submissions)
+        plan = grade_all.plan(gradebook, submissions, MODULES, course)
+        summary = grade_all.run(gradebook, plan.todo, course, jobs=1, on_unit=kill_a_worker)
+        assert killed and summary.graded == 2 and summary.failed == []
+        assert scores(gradebook) == {"a": 100, "b": 100}
 
 
-def test_two_shards_merged_equal_one_full_run(course, folder, tmp_path):
-    with Gradebook(tmp_path / "full.db") as full:
-        grade_folder(full, folder, course)
-        expected = comparable(full)
-    parts = []
-    for k in (1, 2):
-        with Gradebook(tmp_path / f"shard{k}.db") as part:
-            grade_folder(part, folder, course, shard=Shard(k, 2), jobs=1)
-            parts.append(set(part.submissions()))
-    assert parts[0] and parts[1] and not parts[0] & parts[1]
-    assert parts[0] | parts[1] == set(EXPECTED)
+def record(book: Gradebook, student: str, score: float, fingerprint: str = "f") -> None:
+    tests = [Record("t: one", "m1_tokenization", 10, score, "passed" if score else "failed")]
+    book.record_submissions([Submission(student, "collected", fingerprint=fingerprint)])
+    book.record_grade(student, "m1_tokenization", GradeResult(tests), fingerprint, "t", 1.0)
+
+
+def test_merging_keeps_the_newest_grade_and_names_missing_shards(tmp_path):
+    with Gradebook(tmp_path / "a.db") as a, Gradebook(tmp_path / "b.db") as b:
+        a.add_shards(["1/3"])
+        b.add_shards(["2/3"])
+        record(a, "ann", 10)
+        record(b, "bo", 0)
+        record(a, "cy", 0, "old")
+        record(b, "cy", 10, "new")          # graded later, from a newer submission
     with Gradebook(tmp_path / "merged.db") as merged:
-        summary = merge(merged, [tmp_path / "shard1.db"])
-        assert summary.missing_shards == ["2/2"]
-        summary = merge(merged, [tmp_path / "shard2.db", tmp_path / "shard1.db"])
-        assert summary.missing_shards == [] and summary.conflicts == []
-        assert comparable(merged) == expected
-        assert set(merged.submissions()) == set(EXPECTED)
+        summary = merge(merged, [tmp_path / "a.db", tmp_path / "b.db"])
+        assert summary.missing_shards == ["3/3"]
+        assert summary.conflicts == [("cy", "m1_tokenization")]
+        assert {g.student: (g.score, g.fingerprint) for g in merged.grades()} == {
+            "ann": (10, "f"), "bo": (0, "f"), "cy": (10, "new")}
+        assert merged.submissions()["cy"].fingerprint == "new"
+        assert [t.score for t in merged.tests("cy")] == [10]
+        merge(merged, [tmp_path / "a.db"])   # merging again changes nothing
+        assert merged.grades("cy")[0].fingerprint == "new" and len(merged.tests("cy")) == 1
 
 
 # ---------------------------------------------------------------------- a real kill
@@ -185,6 +207,8 @@ def test_killed_and_interrupted_runs_resume_without_regrading_or_losing(course, 
 
     run = start_run(tmp_path)
     wait_for_grades(database, run, len(before_kill) + 1)
+    second = autograder("grade-all", cwd=tmp_path)
+    assert second.returncode == 2 and f"is being graded by process {run.pid}" in second.stderr
     run.send_signal(signal.SIGTERM)             # a cluster pre-empting the job
     out, err = run.communicate(timeout=60)
     assert run.returncode == 130, err
