@@ -88,6 +88,8 @@ def bytes_per_token(tokenizer, text: str) -> float:
 
     The trap: count bytes, not characters ("é" is 2 bytes, "👋" is 4). Text that encodes to no
     token at all (the empty string) raises ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
     # BEGIN SOLUTION: Divide the number of UTF-8 bytes by the number of ids; raise ValueError when there are no ids.
     n_tokens = len(tokenizer.encode(text))
@@ -108,6 +110,8 @@ def granularity(tokenizer, text: str) -> dict[str, int]:
     (common words merged whole).
 
     The trap: characters are not bytes: ``len(text)`` counts code points.
+
+    Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
     # BEGIN SOLUTION: Four lengths: len(text.encode("utf-8")), len(text), len(tokenizer.encode(text)), len(split_words(text)).
     return {
@@ -128,6 +132,8 @@ def build_word_vocab(text: str, max_size: int | None = None) -> list[str]:
     Example: ``build_word_vocab("b a b c a b", 2) == ["b", "a"]``.
 
     The trap: ``max_size`` below 0 raises ``ValueError``; 0 gives ``[]``.
+
+    Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
     # BEGIN SOLUTION: Counter(split_words(text)), sort by (-count, word), cut at max_size.
     if max_size is not None and max_size < 0:
@@ -149,6 +155,8 @@ def oov_rate(vocab: Iterable[str], text: str) -> float:
 
     The traps: count occurrences, not distinct words; matching is case-sensitive. Text with no
     word raises ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
     # BEGIN SOLUTION: Make vocab a set, split the text into words, return the share of words not in the set.
     known = set(vocab)
@@ -170,6 +178,8 @@ def embedding_parameters(vocab_size: int, d_model: int, tied: bool = True) -> in
     124 M parameters).
 
     The trap: ``vocab_size`` or ``d_model`` below 1 raises ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
     # BEGIN SOLUTION: vocab_size * d_model, times 2 when not tied; validate both are >= 1.
     if vocab_size < 1 or d_model < 1:
@@ -200,6 +210,8 @@ def vocab_size_sweep(
     greedy, so the first ``k`` merges of a long run are exactly what a run that stops after
     ``k`` merges learns: slice the vocabulary and the merges for each smaller size.
     ``vocab_sizes`` below ``256 + len(special_tokens)`` raise ``ValueError`` (as ``train_bpe``).
+
+    Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
     # BEGIN SOLUTION: Call train_bpe once with max(vocab_sizes); for each V keep merges[:V - 256 - len(specials)] and the vocab ids below 256 + len(specials) + that many merges.
     if not vocab_sizes:
@@ -237,6 +249,8 @@ def rare_token_fraction(ids: Sequence[int], vocab_size: int, min_count: int = 5)
 
     The traps: ids that never occur count as rare (count 0). An id outside
     ``0 <= id < vocab_size``, ``vocab_size < 1`` or ``min_count < 1`` raises ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
     # BEGIN SOLUTION: Validate, Counter(ids), then count the ids in range(vocab_size) whose count is below min_count.
     if vocab_size < 1 or min_count < 1:
@@ -260,6 +274,8 @@ def id_agreement(vocab_a: dict[int, bytes], vocab_b: dict[int, bytes]) -> float:
     Example: ``id_agreement({0: b"a", 1: b"b"}, {0: b"a", 1: b"c", 2: b"d"}) == 0.5``.
 
     The trap: only ids in both count (here 0 and 1); no id in common raises ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
     # BEGIN SOLUTION: Intersect the key sets and count the ids whose bytes are equal.
     shared = vocab_a.keys() & vocab_b.keys()
@@ -282,6 +298,8 @@ def decode_with_wrong_tokenizer(text: str, encoder, decoder) -> str:
 
     The trap: do not decode id by id and join strings; decode the list (a character may span
     several tokens).
+
+    Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
     # BEGIN SOLUTION: ids = encoder.encode(text); keep those in decoder.vocab; return decoder.decode(kept).
     ids = encoder.encode(text)
@@ -296,6 +314,8 @@ def token_pieces(tokenizer, text: str) -> list[str]:
     ``" strawberry"`` (with its leading space, as inside a sentence) is one token.
     ``"".join`` of the pieces is the text again, unless a character is split over several
     tokens: such a piece decodes to "\\ufffd" (decoding with ``errors="replace"``).
+
+    Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
     # BEGIN SOLUTION: [tokenizer.decode([i]) for i in tokenizer.encode(text)]
     return [tokenizer.decode([i]) for i in tokenizer.encode(text)]
@@ -315,6 +335,8 @@ def letter_visibility(tokenizer, word: str, letter: str) -> dict:
     strawberry?" trips models up.
 
     The trap: ``letter`` must be exactly one character, else ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
     # BEGIN SOLUTION: pieces = token_pieces(...); standalone = pieces equal to letter; hidden = sum of piece.count(letter) over the other pieces.
     if len(letter) != 1:

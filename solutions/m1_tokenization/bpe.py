@@ -49,6 +49,8 @@ def get_pair_counts(ids: Sequence[int]) -> dict[tuple[int, int], int]:
 
     The trap: occurrences overlap here. ``[1, 1, 1]`` holds the pair ``(1, 1)`` twice (positions
     0–1 and 1–2): ``{(1, 1): 2}``, even though only one of them can be merged.
+
+    Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
     # BEGIN SOLUTION: Walk over zip(ids, ids[1:]) and count each pair in a dict.
     counts: dict[tuple[int, int], int] = {}
@@ -67,6 +69,8 @@ def merge_pair(ids: Sequence[int], pair: tuple[int, int], new_id: int) -> list[i
     The trap: scan left to right and never let two matches overlap; after a match jump two
     places. ``merge_pair([1, 1, 1], (1, 1), 9) == [9, 1]``, not ``[9, 9]`` (there is only one
     middle 1 to give away).
+
+    Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
     # BEGIN SOLUTION: Walk with an index i; if ids[i], ids[i+1] is the pair, emit new_id and do i += 2, else emit ids[i] and do i += 1.
     out: list[int] = []
@@ -100,6 +104,8 @@ def pretokenize(text: str, special_tokens: Sequence[str] = ()) -> list[str]:
     - An empty special token raises ``ValueError``; duplicates are ignored.
     - The regex runs on each piece between special tokens separately, so
       ``"a <|endoftext|>"`` gives ``["a", " ", "<|endoftext|>"]``.
+
+    Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
     # BEGIN SOLUTION: Build one regex alternation of the escaped special tokens, longest first, split the text with it, and run GPT2_SPLIT_RE.findall on the pieces in between.
     result: list[str] = []
@@ -178,6 +184,8 @@ def train_bpe(
       each pair, the pre-tokens that contain it; after a merge update only those pre-tokens.
     - Duplicate special tokens count once; ``vocab_size < 256 + len(special_tokens)`` raises
       ``ValueError``.
+
+    Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
     # BEGIN SOLUTION: Count unique pre-tokens with a Counter, write each as a list of single-byte `bytes`, keep pair counts plus an index pair -> pre-tokens containing it, and after each merge update only the affected pre-tokens (a heap finds the best pair fast).
     specials = list(dict.fromkeys(special_tokens))

@@ -86,6 +86,8 @@ class BPETokenizer:
       next one with the new maximum + 1, in the order given).
     - Several ids may hold the same bytes (two merges can build the same string); encoding
       emits the lowest of them.
+
+    Lesson: course/m1_tokenization.md#encoding-new-text-with-the-merges
     """
 
     def __init__(

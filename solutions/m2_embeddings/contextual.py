@@ -67,6 +67,8 @@ def word_positions(offsets: Sequence[tuple[int, int]], start: int, end: int) -> 
 
     The trap: testing containment, ``start <= s and e <= end``, also accepts ``[CLS]`` and
     ``[SEP]`` — their ``(0, 0)`` lies inside any word that starts the sentence.
+
+    Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
     # BEGIN SOLUTION: Keep position i when its span is non-empty (s < e) and overlaps the word (s < end and e > start).
     if start < 0 or start >= end:
@@ -87,6 +89,8 @@ def word_vector(token_vectors: np.ndarray, positions: Sequence[int]) -> np.ndarr
 
     The trap: keeping only the first piece of a split word ("un" of "un ##pit ##ched") throws
     away most of the word; and a negative position would quietly read from the end.
+
+    Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
     # BEGIN SOLUTION: Check positions are non-empty and in [0, T), then average those rows in float64.
     token_vectors = np.asarray(token_vectors)
@@ -130,6 +134,8 @@ def sense_separation(vectors: np.ndarray, senses: Sequence[str]) -> float:
 
     The trap: pairing each vector with itself adds similarities of exactly 1.0 to the
     same-sense side and makes any set of vectors look separated.
+
+    Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
     # BEGIN SOLUTION: All-pairs cosine matrix; over the upper triangle (i < j) average same-sense and different-sense entries separately; subtract.
     labels = _check_senses(vectors, senses)
@@ -155,6 +161,8 @@ def sense_accuracy(vectors: np.ndarray, senses: Sequence[str]) -> float:
 
     The trap: an occurrence is always most similar to itself (cosine 1.0). Let it pick itself
     and it finds its own sense every time: a perfect score that says nothing.
+
+    Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
     # BEGIN SOLUTION: All-pairs cosine matrix with the diagonal set to -inf; argmax per row (first = lowest index); compare senses.
     labels = _check_senses(vectors, senses)

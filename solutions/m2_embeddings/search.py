@@ -48,6 +48,8 @@ def mean_pool(token_embeddings: np.ndarray, attention_mask: np.ndarray) -> np.nd
 
     The trap: ``token_embeddings.mean(axis=1)`` divides by T, padding included, so the same
     sentence gets a different vector depending on how long its batch-mates are.
+
+    Lesson: course/m2_embeddings.md#searching-by-meaning
     """
     # BEGIN SOLUTION: Turn the mask into 0/1 floats, sum the masked vectors over T and divide by the mask sum (guard 0).
     token_embeddings = np.asarray(token_embeddings)
@@ -86,6 +88,8 @@ def bm25_search(
     The trap: the textbook idf ``ln((N - n + 0.5) / (n + 0.5))`` is negative for a word in more
     than half of the documents, so matching it would *lower* a score; the ``1 +`` keeps it
     positive. And a document with no text must not divide by a zero ``avgdl``.
+
+    Lesson: course/m2_embeddings.md#searching-by-meaning
     """
     # BEGIN SOLUTION: Tokenize docs and query; compute document frequencies and avgdl; sum each query token's term; stable sort by -score.
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
@@ -129,6 +133,8 @@ def semantic_search(
     The trap: ranking by the dot product instead of the cosine lets long vectors win whatever
     their direction; not every model returns unit-length vectors. And ``embed(query)`` with a
     bare string would embed each character: always pass a list.
+
+    Lesson: course/m2_embeddings.md#searching-by-meaning
     """
     # BEGIN SOLUTION: Embed the docs (one batch) and [query]; scale rows to unit length (zero rows stay zero); dot products; stable sort.
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
@@ -160,6 +166,8 @@ def recall_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> flo
 
     The trap: dividing by ``k`` measures precision, not recall: with one relevant document found
     at rank 1, recall@5 is 1.0, precision@5 is 0.2. A document listed twice counts once.
+
+    Lesson: course/m2_embeddings.md#searching-by-meaning
     """
     # BEGIN SOLUTION: Intersect set(ranked[:k]) with set(relevant) and divide by len(set(relevant)).
     relevant = set(relevant)
@@ -180,6 +188,8 @@ def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int]) -> float:
     Empty ``relevant`` raises ``ValueError``.
 
     The trap: ``enumerate`` counts from 0, and 1 / 0 for a hit at the top is not the answer 1.0.
+
+    Lesson: course/m2_embeddings.md#searching-by-meaning
     """
     # BEGIN SOLUTION: Walk the ranking with enumerate(ranked, start=1); return 1 / rank at the first relevant doc.
     relevant = set(relevant)

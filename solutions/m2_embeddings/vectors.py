@@ -77,6 +77,8 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
 
     The trap: ``np.eye(V)[ids]`` looks neat but builds a ``V x V`` matrix first — for GPT-2's
     50 257 tokens that is 20 GB. Allocate only the output and set one entry per id.
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
     # BEGIN SOLUTION: Check the ids, allocate zeros of shape ids.shape + (V,), then put a 1 at each id (np.put_along_axis).
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
@@ -99,6 +101,8 @@ def embedding_lookup(E: np.ndarray, ids) -> np.ndarray:
 
     The trap: numpy reads ``E[-1]`` as the last row, so a corrupted id of -1 silently becomes a
     real token. A tokenizer never produces negative ids; refuse them.
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
     # BEGIN SOLUTION: Check E is 2-D and every id is in [0, V), then index E with the id array.
     E = np.asarray(E)
@@ -123,6 +127,8 @@ def embedding_backward(ids, grad_output: np.ndarray, vocab_size: int) -> np.ndar
 
     The trap: ``dE[ids] += grad_output`` writes a repeated id once — the last occurrence wins
     instead of the sum. Accumulate with ``np.add.at`` (or the matrix product above).
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
     # BEGIN SOLUTION: Flatten the ids to [n] and the gradient to [n, d], then np.add.at(dE, ids, grads).
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
@@ -151,6 +157,8 @@ def embedding_table_size(vocab_size: int, dim: int, bytes_per_param: float = 4) 
 
     The trap: there is one vector per token and nothing else — no bias per row. And do the
     arithmetic in Python ints: Llama 3's table takes 2.1 GB, more than an int32 can count.
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
     # BEGIN SOLUTION: parameters = vocab_size * dim; bytes = ceil(parameters * bytes_per_param).
     for name, value in (("vocab_size", vocab_size), ("dim", dim)):
@@ -177,6 +185,8 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
 
     The trap: ``a @ b / (norm(a) * norm(b))`` is 0 / 0 = NaN for a zero vector, and rounding can
     give 1.0000000000000002. Normalize with a guard, then clip.
+
+    Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
     # BEGIN SOLUTION: Scale each vector to unit length (zero vectors stay zero), take dot products, clip to [-1, 1].
     a = np.asarray(a, dtype=np.float64)
@@ -203,6 +213,8 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
 
     The trap: ``np.argsort(scores)[::-1]`` reverses the order of ties too, putting the higher
     index first. Sort ``-scores`` with a stable sort instead.
+
+    Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
     # BEGIN SOLUTION: Score every row with cosine_similarity, then a stable argsort of -scores, keep the first k.
     query = np.asarray(query, dtype=np.float64)
@@ -229,6 +241,8 @@ def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int 
 
     The trap: the nearest vector to ``b̂ - â + ĉ`` is very often ``b`` or ``c`` itself; without
     excluding the three input words the "answer" to man : king :: woman : ? is "king".
+
+    Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
     # BEGIN SOLUTION: Normalize rows, build the target from the unit vectors of a, b, c, score every word, skip the inputs, stable sort.
     E = np.asarray(E, dtype=np.float64)
