@@ -46,6 +46,8 @@ def byt5_encode(text: str, add_eos: bool = True) -> list[int]:
 
     Trap: iterate over the UTF-8 bytes, not over the characters (`ord("é") + 3` is one id,
     ByT5 sees two), and do not forget the offset of 3 for pad, eos and unk.
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('Encode to UTF-8, add 3 to every byte, append 1 when add_eos.')
 
@@ -64,6 +66,8 @@ def byt5_decode(ids: Iterable[int]) -> str:
     Trap: `errors="strict"` crashes on a model's half-finished character; and an id from
     259 on (a sentinel such as <extra_id_0>) or below 0 is not a byte: raise ValueError
     instead of producing a wrong byte.
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('Reject ids outside 0..258; skip 0, 1, 2; bytes(id - 3); decode, ignoring errors.')
 
@@ -78,6 +82,8 @@ def canine_encode(text: str) -> list[int]:
 
     Trap: a code point is not a byte (do not encode to UTF-8) and not a UTF-16 unit (an
     emoji is one id, not a surrogate pair).
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('One id per code point, between CANINE_CLS and CANINE_SEP.')
 
@@ -99,6 +105,8 @@ def canine_hash_buckets(codepoints: Sequence[int] | np.ndarray, num_hashes: int 
     Trap: the `+ 1` (so code point 0 does not land in bucket 0 of every table); and there
     are only 16 primes, so more hashes than that (or a code point outside 0..0x10FFFF, or a
     2-D input) is a ValueError, not a silent wrap-around.
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('Validate; then ((cp[:, None] + 1) * primes[None, :num_hashes]) % num_buckets.')
 
@@ -118,6 +126,8 @@ def sequence_lengths(count_tokens: Callable[[str], int],
 
     Trap: ByT5 counts bytes, so a Devanagari character costs it 3 ids while CANINE pays 1;
     leave the special tokens out or short texts look longer than they are.
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('Per language, three lengths; leave out EOS, [CLS] and [SEP].')
 
@@ -133,6 +143,8 @@ def token_edit_distance(a: Sequence[int], b: Sequence[int]) -> int:
 
     Trap: it is not the number of positions that differ (`[1, 2, 3]` and `[2, 3]` differ at
     every position but are one deletion apart); keep a full dynamic-programming row.
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('Classic DP over prefixes, one row at a time.')
 
@@ -148,5 +160,7 @@ def typo_damage(encode: Callable[[str], list[int]], clean: str, noisy: str) -> i
                                                                      became "token" "iz" "aton")
 
     Trap: compare the id sequences, not the texts: the point is what the model sees.
+
+    Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
     raise NotImplementedError('The edit distance between the two encodings.')

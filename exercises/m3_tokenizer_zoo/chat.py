@@ -58,6 +58,8 @@ def render_chat(messages: list[dict], style: str, add_generation_prompt: bool = 
     Traps: ChatML ends every message with a newline and strips nothing; Llama 3 writes BOS
     once, not per message; Llama 2 strips the folded text (`<<SYS>>` block + user message)
     as a whole, so whitespace around the system text and before the user text stays.
+
+    Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
     raise NotImplementedError('Validate, then build the string message by message for the chosen style.')
 
@@ -70,6 +72,8 @@ def count_bos(ids: Sequence[int], bos_id: int) -> int:
         count_bos([128000, 128000, 9906], 128000) -> 2
 
     Trap: count every occurrence, not only a leading run.
+
+    Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
     raise NotImplementedError('Count the positions equal to bos_id.')
 
@@ -82,6 +86,8 @@ def has_double_bos(ids: Sequence[int], bos_id: int) -> bool:
 
     Trap: two BOS somewhere (two documents packed into one sequence) are fine; the bug is
     a template's BOS followed by the one the tokenizer added, at the very start.
+
+    Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
     raise NotImplementedError('Look at the first two ids only.')
 
@@ -102,6 +108,8 @@ def hidden_passengers(tokenizer, text: str) -> dict[str, list[int]]:
     whether a passenger came before or after the text. Find the plain ids as a contiguous
     run inside the full ids (the first such run); if there is none, or the text is empty,
     raise ValueError.
+
+    Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
     raise NotImplementedError('Encode both ways; find the plain ids as a contiguous run inside the full ids.')
 
@@ -118,5 +126,7 @@ def encode_chat(tokenizer, messages: list[dict], style: str,
 
     Trap: the rendered template already holds BOS, so encode it with
     `add_special_tokens=False`; the default (True) prepends a second BOS.
+
+    Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
     raise NotImplementedError('Render with render_chat, then encode without adding special tokens.')

@@ -51,7 +51,10 @@ ONLINE = {  # name -> Hugging Face hub repository holding a tokenizer.json
 
 
 class ZooTokenizer:
-    """The protocol. Subclasses wrap one library each and differ only where it differs."""
+    """The protocol. Subclasses wrap one library each and differ only where it differs.
+
+    Lesson: course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers
+    """
 
     name: str = "tokenizer"
     unk_id: int | None = None
@@ -87,7 +90,10 @@ class ZooTokenizer:
 
 
 class HFTokenizer(ZooTokenizer):
-    """A Hugging Face `tokenizers.Tokenizer`: BERT, GPT-2, Llama, StarCoder2, T5, Phi-3."""
+    """A Hugging Face `tokenizers.Tokenizer`: BERT, GPT-2, Llama, StarCoder2, T5, Phi-3.
+
+    Lesson: course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers
+    """
 
     def __init__(self, tokenizer, name: str):
         tokenizer.no_padding()  # all-MiniLM's tokenizer.json pads and truncates to 128
@@ -131,7 +137,10 @@ class HFTokenizer(ZooTokenizer):
 
 
 class TiktokenTokenizer(ZooTokenizer):
-    """An OpenAI `tiktoken.Encoding` (GPT-4's cl100k_base). It adds no BOS or EOS itself."""
+    """An OpenAI `tiktoken.Encoding` (GPT-4's cl100k_base). It adds no BOS or EOS itself.
+
+    Lesson: course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers
+    """
 
     def __init__(self, encoding, name: str):
         self._enc = encoding
@@ -282,6 +291,8 @@ def token_tax(count_tokens: Callable[[str], int], texts: dict[str, str],
 
     Trap: divide by the baseline, not into it (English / Hindi gives 0.22, a "discount");
     count each text once.
+
+    Lesson: course/m3_tokenizer_zoo.md#the-token-tax
     """
     raise NotImplementedError("Count every text once; divide each count by the baseline's count.")
 
@@ -308,6 +319,8 @@ def tax_breakdown(count_tokens: Callable[[str], int], texts: dict[str, str],
 
     Trap: count bytes with `len(text.encode("utf-8"))`, not `len(text)` (characters), or
     the script's share of the tax disappears.
+
+    Lesson: course/m3_tokenizer_zoo.md#the-token-tax
     """
     raise NotImplementedError('Bytes and tokens per language; both ratios against the baseline.')
 
@@ -335,6 +348,8 @@ def showdown_row(tokenizer: ZooTokenizer, text: str) -> dict:
     Traps: characters, not bytes, per token (`len(text)`); count the tokens without the
     passengers, and list the passengers separately (`hidden_passengers` from chat.py);
     a tokenizer without an unknown token (`unk_id is None`) has 0 unknowns.
+
+    Lesson: course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers
     """
     raise NotImplementedError('Encode without specials for the counts; hidden_passengers for the specials.')
 

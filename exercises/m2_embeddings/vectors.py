@@ -1,0 +1,162 @@
+"""From token ids to vectors, and how to tell which vectors are close.
+
+A language model never sees text, only token ids. Its first layer turns each id into a vector
+by reading one row of the embedding matrix ``E`` (``V`` rows, one per token; ``d`` columns):
+
+    ids = [2, 0]         one_hot(ids, V=4)          E [4, 2]           vectors [2, 2]
+                         [[0, 0, 1, 0],      @      [[ .1,  .3],   =   [[ .7, -.2],
+                          [1, 0, 0, 0]]              [ .0,  .5],        [ .1,  .3]]
+                                                     [ .7, -.2],
+                                                     [ .4,  .4]]
+
+Multiplying by a one-hot vector selects a row, so the layer is a lookup table: ``E[ids]`` gives
+the same numbers without building the ``[n, V]`` matrix of zeros. Training adjusts the rows
+until tokens used in similar ways get similar vectors, so *direction* carries meaning. Cosine
+similarity compares directions and ignores length:
+
+    cos(a, b) = a·b / (|a| |b|)        1: same direction, 0: unrelated, -1: opposite
+
+With unit vectors, differences encode relations: king - man + woman lands near queen.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+# Embedding tables of real models: (vocabulary size, embedding dimension).
+REAL_VOCABULARIES: dict[str, tuple[int, int]] = {
+    "bert-base-uncased": (30_522, 768),
+    "all-MiniLM-L6-v2": (30_522, 384),
+    "gpt2": (50_257, 768),
+    "gpt2-xl": (50_257, 1_600),
+    "Llama-2-7b": (32_000, 4_096),
+    "Meta-Llama-3-8B": (128_256, 4_096),
+}
+
+
+def one_hot(ids, vocab_size: int) -> np.ndarray:
+    """One-hot encode token ids.
+
+    Input: ``ids``, an int or an integer array of any shape; ``vocab_size`` V >= 1.
+    Output: float64 array of shape ``ids.shape + (V,)`` with a single 1.0 per vector, at the id.
+    Example: ``one_hot([2, 0], 3) == [[0., 0., 1.], [1., 0., 0.]]``.
+    An id ``< 0`` or ``>= V`` raises ``IndexError``; non-integer ids raise ``ValueError``.
+
+    The trap: ``np.eye(V)[ids]`` looks neat but builds a ``V x V`` matrix first — for GPT-2's
+    50 257 tokens that is 20 GB. Allocate only the output and set one entry per id.
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
+    """
+    raise NotImplementedError('Check the ids, allocate zeros of shape ids.shape + (V,), then put a 1 at each id (np.put_along_axis).')
+
+
+def embedding_lookup(E: np.ndarray, ids) -> np.ndarray:
+    """Read the embedding of each token id: row ``ids[...]`` of ``E``.
+
+    Input: ``E`` of shape ``[V, d]``; ``ids`` an int or an integer array of any shape.
+    Output: shape ``ids.shape + (d,)``, same dtype as ``E``, equal to ``one_hot(ids, V) @ E``.
+    Example: ``embedding_lookup(np.array([[1., 2.], [3., 4.]]), [1, 1, 0])``
+    ``== [[3., 4.], [3., 4.], [1., 2.]]``.
+    ``E`` not 2-D raises ``ValueError``; an id ``< 0`` or ``>= V`` raises ``IndexError``.
+
+    The trap: numpy reads ``E[-1]`` as the last row, so a corrupted id of -1 silently becomes a
+    real token. A tokenizer never produces negative ids; refuse them.
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
+    """
+    raise NotImplementedError('Check E is 2-D and every id is in [0, V), then index E with the id array.')
+
+
+def embedding_backward(ids, grad_output: np.ndarray, vocab_size: int) -> np.ndarray:
+    """Gradient of a loss with respect to ``E``, given its gradient with respect to the lookup.
+
+    The lookup is ``one_hot(ids, V) @ E``, so ``dE = one_hot(ids, V).T @ grad_output``: every
+    occurrence of id ``i`` adds its output gradient to row ``i``; rows of tokens that did not
+    occur get exactly zero (that is why a training step only changes the rows it saw).
+
+    Input: ``ids`` integers of any shape S; ``grad_output`` of shape ``S + (d,)``; ``vocab_size`` V.
+    Output: float array ``[V, d]`` (``grad_output``'s float dtype; float64 for integer input).
+    Example: ``embedding_backward([1, 1], [[1., 0.], [2., 5.]], 3) == [[0, 0], [3, 5], [0, 0]]``.
+    Shapes that do not match raise ``ValueError``; ids out of range raise ``IndexError``.
+
+    The trap: ``dE[ids] += grad_output`` writes a repeated id once — the last occurrence wins
+    instead of the sum. Accumulate with ``np.add.at`` (or the matrix product above).
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
+    """
+    raise NotImplementedError('Flatten the ids to [n] and the gradient to [n, d], then np.add.at(dE, ids, grads).')
+
+
+def embedding_table_size(vocab_size: int, dim: int, bytes_per_param: float = 4) -> tuple[int, int]:
+    """Parameters and memory of an embedding table ``[vocab_size, dim]``.
+
+    Input: positive ``vocab_size`` and ``dim`` (ints); ``bytes_per_param`` > 0 (4 for float32,
+    2 for float16/bfloat16, 0.5 for 4-bit weights).
+    Output: ``(parameters, bytes)`` as Python ints; bytes rounded up to a whole byte.
+    Example: ``embedding_table_size(30_522, 768) == (23_440_896, 93_763_584)`` (BERT: 23 M
+    parameters, 94 MB in float32 — a fifth of BERT-base). See ``REAL_VOCABULARIES``.
+    A size that is not a positive int (bools included) or ``bytes_per_param <= 0``: ``ValueError``.
+
+    The trap: there is one vector per token and nothing else — no bias per row. And do the
+    arithmetic in Python ints: Llama 3's table takes 2.1 GB, more than an int32 can count.
+
+    Lesson: course/m2_embeddings.md#from-ids-to-vectors
+    """
+    raise NotImplementedError('parameters = vocab_size * dim; bytes = ceil(parameters * bytes_per_param).')
+
+
+def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
+    """Cosine similarity between vectors, for one pair or for all pairs at once.
+
+    Input and output by shape (vectors run along the last axis, both of length d):
+        a [d],    b [d]     ->  float
+        a [n, d], b [m, d]  ->  [n, m]   (entry i, j compares a[i] with b[j])
+        a [d],    b [m, d]  ->  [m]
+        a [n, d], b [d]     ->  [n]
+    Example: ``cosine_similarity([1., 0.], [[1., 1.], [0., 2.]]) ≈ [0.7071, 0.0]``.
+    A zero vector has similarity 0.0 with everything; results are clipped to [-1, 1].
+    Other shapes, different d, or non-finite entries raise ``ValueError``.
+
+    The trap: ``a @ b / (norm(a) * norm(b))`` is 0 / 0 = NaN for a zero vector, and rounding can
+    give 1.0000000000000002. Normalize with a guard, then clip.
+
+    Lesson: course/m2_embeddings.md#how-close-are-two-vectors
+    """
+    raise NotImplementedError('Scale each vector to unit length (zero vectors stay zero), take dot products, clip to [-1, 1].')
+
+
+def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` rows of ``matrix`` most similar to ``query`` by cosine similarity.
+
+    Input: ``query [d]``, ``matrix [n, d]``, ``k >= 0``.
+    Output: ``(indices, scores)``: int array of row indices and float array of their cosine
+    similarities, best first, ``min(k, n)`` of each. Equal scores keep the lower index first.
+    Example: ``top_k([1., 0.], [[0., 1.], [2., 0.], [1., 1.]], 2)`` gives ``([1, 2], [1.0, 0.7071])``.
+    Wrong shapes or ``k < 0`` raise ``ValueError``.
+
+    The trap: ``np.argsort(scores)[::-1]`` reverses the order of ties too, putting the higher
+    index first. Sort ``-scores`` with a stable sort instead.
+
+    Lesson: course/m2_embeddings.md#how-close-are-two-vectors
+    """
+    raise NotImplementedError('Score every row with cosine_similarity, then a stable argsort of -scores, keep the first k.')
+
+
+def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int = 1) -> list[str]:
+    """Solve "a is to b as c is to ?" with 3CosAdd, as gensim's ``most_similar`` does.
+
+    Input: ``E [V, d]`` word vectors, ``vocab`` the V words in row order, three words, ``k >= 0``.
+    Output: the ``k`` best words (fewer if the vocabulary runs out), best first.
+    Method: unit-normalize every row, form ``target = b̂ - â + ĉ`` and rank all words by cosine
+    similarity to ``target``, skipping a, b and c; equal scores keep the lower index first.
+    Example: ``analogy(E, vocab, "man", "king", "woman") == ["queen"]`` for good vectors.
+    A word missing from ``vocab`` raises ``KeyError``; ``len(vocab) != V`` raises ``ValueError``.
+
+    The trap: the nearest vector to ``b̂ - â + ĉ`` is very often ``b`` or ``c`` itself; without
+    excluding the three input words the "answer" to man : king :: woman : ? is "king".
+
+    Lesson: course/m2_embeddings.md#how-close-are-two-vectors
+    """
+    raise NotImplementedError('Normalize rows, build the target from the unit vectors of a, b, c, score every word, skip the inputs, stable sort.')
