@@ -15,7 +15,7 @@ from pathlib import Path
 from autograder.instructor.config import add_config_option, load_settings
 from autograder.instructor.console import (UsageError, add_roster_options, chosen_students,
                                            class_roster, console, handles_errors, parse_shard,
-                                           warn)
+                                           plural, warn)
 from autograder.instructor.distribute import HAS_WORK, PUSHED, UNREACHABLE, distribute
 from autograder.instructor.progress import ProgressDisplay
 
@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
     pushed = sum(d.status == PUSHED for d in deliveries)
     left = sum(d.status == HAS_WORK for d in deliveries)
     unreachable = len(deliveries) - pushed - left
-    console().print(f"pushed the template to {pushed} repositories; {left} left alone "
-                    f"(they already had commits); {unreachable} unreachable")
+    console().print(f"pushed the template to {plural(pushed, 'repository', 'repositories')}; "
+                    f"{left} left alone (they already had commits); {unreachable} unreachable")
     return 0
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from autograder.instructor import grade_all
 from autograder.instructor.config import add_config_option, load_settings
 from autograder.instructor.console import (UsageError, console, default_jobs, handles_errors,
-                                           parse_shard, roster_for_grading, warn)
+                                           parse_shard, plural, roster_for_grading, warn)
 from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.progress import ProgressDisplay
 from autograder.instructor.submissions import find_submissions
@@ -87,14 +87,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _plan_line(plan: grade_all.Plan, submissions: int, shard) -> str:
     share = f" (shard {shard})" if shard.count > 1 else ""
-    parts = [f"{submissions} students{share}: {len(plan.todo)} grades to make"]
+    parts = [f"{plural(submissions, 'student')}{share}: {plural(len(plan.todo), 'grade')} "
+             "to make"]
     if plan.already_graded:
         parts.append(f"{plan.already_graded} already in the gradebook")
     if plan.changed:
         parts.append(f"{plan.changed} of them again because the submission or the tests "
                      "changed")
     if plan.not_gradable:
-        parts.append(f"{len(plan.not_gradable)} students have nothing to grade")
+        parts.append(f"{plural(len(plan.not_gradable), 'student has', 'students have')} "
+                     "nothing to grade")
     return "; ".join(parts)
 
 
@@ -120,4 +122,5 @@ def _print_summary(out, gradebook: Gradebook, plan: grade_all.Plan,
     state = "interrupted: run the same command again to resume" if summary.interrupted \
         else "done"
     out.print(f"{state} — graded {summary.graded} in {summary.seconds:.0f} s{rate}; "
-              f"{len(summary.failed)} could not be graded; gradebook: {gradebook.path}")
+              f"{len(summary.failed)} could not be graded; gradebook: {gradebook.path}",
+              soft_wrap=True)

@@ -59,6 +59,10 @@ class Collected:
         return self.status == COLLECTED
 
 
+class ManifestError(Exception):
+    """collection.json cannot be read."""
+
+
 @dataclass
 class Manifest:
     """`submissions/collection.json`: what `collect` did, for `grade-all`."""
@@ -71,10 +75,14 @@ class Manifest:
         path = Path(submissions) / MANIFEST
         manifest = cls(path)
         if path.is_file():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            manifest.deadline = data.get("deadline", "")
-            manifest.entries = {key: Collected(**entry)
-                                for key, entry in data.get("students", {}).items()}
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                manifest.deadline = data.get("deadline", "")
+                manifest.entries = {key: Collected(**entry)
+                                    for key, entry in data.get("students", {}).items()}
+            except (OSError, ValueError, TypeError, AttributeError) as error:
+                raise ManifestError(f"cannot read {path} ({error}); move it away and run "
+                                    "`autograder collect` again") from None
         return manifest
 
     def save(self) -> None:

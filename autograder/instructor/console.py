@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
-from autograder.instructor.collect import Manifest
+from autograder.instructor.collect import Manifest, ManifestError
 from autograder.instructor.config import ConfigError, Settings
 from autograder.instructor.distribute import DistributeError
 from autograder.instructor.gradebook import GradebookError
@@ -22,7 +22,8 @@ from autograder.instructor.roster import Roster, RosterError, Student, load_rost
 from autograder.instructor.shard import Shard
 from autograder.instructor.submissions import SubmissionsError
 
-EXPECTED_ERRORS = (ConfigError, RosterError, GradebookError, SubmissionsError, DistributeError)
+EXPECTED_ERRORS = (ConfigError, RosterError, GradebookError, SubmissionsError, DistributeError,
+                   ManifestError)
 
 
 class UsageError(Exception):
@@ -41,6 +42,11 @@ def handles_errors(handler: Callable[[argparse.Namespace], int]
             return fail(str(error))
 
     return run
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 student`, `3 students`."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
 
 
 def fail(message: str) -> int:

@@ -51,7 +51,7 @@ def test_distribute_collect_grade_export_report(tmp_path):
     assert manifest["students"]["eve@uni.edu"]["status"] == "unreachable"
 
     done = autograder("grade-all", "--student", "ada@uni.edu", cwd=tmp_path, check=True)
-    assert "1 students: 1 grades to make" in done.stdout
+    assert "1 student: 1 grade to make" in done.stdout
     done = autograder("grade-all", "--jobs", "2", cwd=tmp_path, check=True)
     assert "5 students: 3 grades to make; 1 already in the gradebook" in done.stdout
     assert "eve@uni.edu" in done.stdout and "unreachable" in done.stdout
@@ -97,9 +97,14 @@ def test_distribute_collect_grade_export_report(tmp_path):
     (["collect", "--roster", "roster.csv"], "no deadline"),
     (["distribute", "--roster", "missing.csv"], "no such roster file: missing.csv"),
     (["report", "--config", "nope.toml"], "no such configuration file: nope.toml"),
+    (["report", "notes.txt"], "notes.txt is not a gradebook"),
+    (["grade-all", "broken"], "cannot read broken/collection.json"),
 ])
 def test_unusable_input_is_one_message(tmp_path, args, message):
     (tmp_path / "submissions").mkdir()
+    (tmp_path / "notes.txt").write_text("not a database, " * 100)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "collection.json").write_text("{truncated")
     done = autograder(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip() == f"autograder: {message}" or \
