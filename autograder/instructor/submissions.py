@@ -66,6 +66,9 @@ def find_submissions(folder: Path, roster: Roster | None = None) -> list[Submiss
                 github_username=entry.github_username, github_id=entry.github_id,
                 name=entry.name, repository=entry.repository)
     else:
+        if any(folder.glob("m[0-9]_*/")) or any(folder.glob("exercises/m[0-9]_*/")):
+            raise SubmissionsError(f"{folder} looks like one submission, not a folder of "
+                                   "them: grade it with `autograder grade`")
         for child in sorted(folder.iterdir()):
             if child.is_dir() and not child.name.startswith("."):
                 found[child.name] = Submission(student=child.name, status=COLLECTED,

@@ -99,12 +99,14 @@ def test_distribute_collect_grade_export_report(tmp_path):
     (["report", "--config", "nope.toml"], "no such configuration file: nope.toml"),
     (["report", "notes.txt"], "notes.txt is not a gradebook"),
     (["grade-all", "broken"], "cannot read broken/collection.json"),
+    (["grade-all", "one"], "one looks like one submission, not a folder of them"),
 ])
 def test_unusable_input_is_one_message(tmp_path, args, message):
     (tmp_path / "submissions").mkdir()
     (tmp_path / "notes.txt").write_text("not a database, " * 100)
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "collection.json").write_text("{truncated")
+    (tmp_path / "one" / "exercises" / "m1_tokenization").mkdir(parents=True)
     done = autograder(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip() == f"autograder: {message}" or \
