@@ -426,10 +426,15 @@ class Sandbox:
 
 
 def _find_worker(unshare_pid: int) -> int:
-    """The serving worker's pid: the child of the namespace's init, itself unshare's child."""
-    init = _only_child(unshare_pid)
-    worker = _only_child(init) if init else 0
-    return worker or unshare_pid
+    """The serving worker's pid: the child of the namespace's init, itself unshare's child.
+    (Without it, measurements would fall back to unshare itself and strays go unnoticed.)"""
+    for _ in range(100):
+        init = _only_child(unshare_pid)
+        worker = _only_child(init) if init else 0
+        if worker:
+            return worker
+        time.sleep(0.01)
+    return unshare_pid
 
 
 def _only_child(pid: int) -> int:

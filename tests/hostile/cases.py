@@ -110,12 +110,12 @@ CASES: list[Case] = [
          "lifts the recursion limit and recurses through C code until the stack overflows",
          "the worker dies of a segmentation fault; the test says so and a fresh worker "
          "serves the next test", "reference", (Body("bpe.py", "merge_pair", '''
-             import sys
+             import json, sys
              sys.setrecursionlimit(10**8)
              nested = []
              for _ in range(10**6):
                  nested = [nested]
-             return repr(nested)
+             return json.dumps(nested, check_circular=False)
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("segmentation fault",),
          select=PUBLIC_BPE),
     Case("fork_bomb", "merge_pair forks until the system says no",
@@ -718,3 +718,23 @@ CASES: list[Case] = [
 ]
 
 CASES_BY_NAME = {case.name: case for case in CASES}
+
+# Determinism: an honest-looking submission whose answers depend on global randomness (against
+# the rules), set order and timing of nothing else, graded DETERMINISM_RUNS times concurrently.
+# The worker resets the global generators before every call and fixes the hash seed, so every
+# run must give the same records.
+DETERMINISM_RUNS = 20
+DETERMINISM_SELECT = ("test_pair_counts_and_merge.py",)
+DETERMINISM_BASE = "reference"
+DETERMINISM_CHANGES = (
+    Before("bpe.py", "merge_pair", '''
+        import random
+        if random.random() < 0.5:  # a coin the grader makes the same every time
+            return list(ids)
+    '''),
+    Before("bpe.py", "get_pair_counts", '''
+        words = {"low", "lower", "newest", "widest", "fig", "kiwi"}
+        if next(iter(words)) in ("low", "kiwi", "fig"):  # set order: fixed by the hash seed
+            return {}
+    '''),
+)

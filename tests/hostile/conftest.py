@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox.launcher import Limits, Sandbox, namespace_prefix
-from tests.hostile.cases import CASES, Case
+from tests.hostile.cases import (CASES, DETERMINISM_BASE, DETERMINISM_CHANGES,
+                                 DETERMINISM_RUNS, DETERMINISM_SELECT, Case)
 from tests.hostile.submissions import REPO_ROOT, build
 
 # Small limits keep the suite fast and light: two seconds per call, 768 MiB of memory, 4 MiB
@@ -86,6 +87,7 @@ class HostileRun:
     server: AnswerServer
     results: dict[str, dict] = field(default_factory=dict)
     baselines: dict[tuple[str, tuple], dict] = field(default_factory=dict)
+    repeats: list[dict] = field(default_factory=list)
 
     def result(self, case: Case) -> dict:
         return self.results[case.name]
@@ -94,14 +96,13 @@ class HostileRun:
         return self.baselines[(case.honest_base, case.select)]
 
 
-def _grade_one(path: str, select: tuple[str, ...], sandbox_tmp: str) -> dict:
+def _grade_one(path: str, options: dict, sandbox_tmp: str) -> dict:
     """Grade in a pool process; sandboxes go to `sandbox_tmp` so the test can find leftovers."""
     tempfile.tempdir = sandbox_tmp
     from autograder.runner import grade
 
     try:
-        result = grade(path, modules=["m1_tokenization"], select=list(select),
-                       limits=HOSTILE_LIMITS)
+        result = grade(path, modules=["m1_tokenization"], limits=HOSTILE_LIMITS, **options)
     except BaseException:  # noqa: BLE001 - reported as the case's failure
         return {"crashed": traceback.format_exc()}
     return result.to_dict()
@@ -123,14 +124,18 @@ def hostile_run(tmp_path_factory) -> HostileRun:
     run = HostileRun(root, sandbox_tmp, canary, server)
     values = {"REPO": str(REPO_ROOT), "PORT": str(server.port), "CANARY": str(canary),
               "TMP": str(sandbox_tmp)}
-    jobs: dict[object, tuple[Path, tuple]] = {}
+    jobs: dict[object, tuple[Path, dict]] = {}
     for case in CASES:
-        jobs[case.name] = (build(root / "cases" / case.name, case.base, case.changes, values),
-                           case.select)
+        path = build(root / "cases" / case.name, case.base, case.changes, values)
+        jobs[case.name] = (path, {"select": list(case.select)})
     for base in ("reference", "stubs"):
         for select in {case.select for case in CASES}:
-            jobs[(base, select)] = (build(root / "baselines" / f"{base}-{len(jobs)}", base, (),
-                                          values), select)
+            path = build(root / "baselines" / f"{base}-{len(jobs)}", base, (), values)
+            jobs[("baseline", base, select)] = (path, {"select": list(select)})
+    # The same submission graded many times over, concurrently: the results must not differ.
+    repeated = build(root / "repeated", DETERMINISM_BASE, DETERMINISM_CHANGES, values)
+    for i in range(DETERMINISM_RUNS):
+        jobs[("repeat", i)] = (repeated, {"select": list(DETERMINISM_SELECT)})
     # What a full grading run has in the temp folder while speed tests run: the reference
     # worker's snapshot of the solutions. The `reference_snapshot_in_tmp` case hunts for it.
     saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(sandbox_tmp)
@@ -150,8 +155,10 @@ def hostile_run(tmp_path_factory) -> HostileRun:
                     outcome = {"crashed": f"grading did not finish in {CASE_DEADLINE:g} s"}
                 if isinstance(key, str):
                     run.results[key] = outcome
+                elif key[0] == "baseline":
+                    run.baselines[key[1:]] = outcome
                 else:
-                    run.baselines[key] = outcome
+                    run.repeats.append(outcome)
         yield run
     finally:
         reference_sandbox.close()
