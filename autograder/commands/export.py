@@ -1,18 +1,21 @@
 """`autograder export`: the course for another platform, generated from the same source.
 
-    autograder export gradescope [--module ID ...] [--output FILE]
+    autograder export gradescope [--module ID ...] [--output FILE] [--check]
     autograder export otter      [--module ID ...] [--output DIR] [--select FILE ...] [--assign]
     autograder export nbgrader   [--module ID ...] [--output DIR] [--select FILE ...]
 
 Without --module every module whose solutions exist is exported. --select keeps only the named
 test files (public and hidden alike), as `grade`'s Python API does. Nothing is written by hand:
-run the command again after changing solutions/ or a suite. See docs/platforms.md.
+run the command again after changing solutions/ or a suite; `--check` exits 1 when an edition
+at --output differs from a fresh export (for courses that commit their editions). See
+docs/platforms.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from autograder.results import MODULES
@@ -35,6 +38,8 @@ def register(subparsers) -> None:
                          help="export only this module (repeatable; default: all written ones)")
         sub.add_argument("--output", type=Path,
                          help=f"where to write (default: {DEFAULT_OUTPUT[platform]})")
+        sub.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 if the edition at --output is stale")
         if platform != "gradescope":
             sub.add_argument("--select", action="append", metavar="FILE",
                              help="only tests from this test file, e.g. test_bpe.py "
@@ -51,25 +56,78 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     modules = args.modules or [m for m in MODULES if (REPO_ROOT / "solutions" / m).is_dir()]
     output = args.output or (REPO_ROOT / DEFAULT_OUTPUT[args.platform])
+    if getattr(args, "assign", False) and args.check:
+        print("autograder export: --check writes nothing, so it cannot --assign", file=sys.stderr)
+        return 2
     try:
-        if args.platform == "gradescope":
-            return _gradescope(modules, output)
-        return _notebooks(args, modules, output)
+        if not args.check:
+            return _export(args, modules, output)
+        with tempfile.TemporaryDirectory(prefix="export-check-") as tmp:
+            fresh = Path(tmp) / output.name
+            _export(args, modules, fresh, quiet=True)
+            stale = stale_files(fresh, output, args.platform)
+        if stale:
+            print(f"{output} is out of date in {len(stale)} file(s); run `autograder export "
+                  f"{args.platform}`:", *stale[:40], sep="\n  ")
+            return 1
+        print(f"{output} is up to date")
+        return 0
     except (ValueError, OSError) as error:
         print(f"autograder export: {error}", file=sys.stderr)
         return 2
 
 
-def _gradescope(modules: list[str], output: Path) -> int:
+def _export(args: argparse.Namespace, modules: list[str], output: Path,
+            quiet: bool = False) -> int:
+    if args.platform == "gradescope":
+        return _gradescope(modules, output, quiet)
+    return _notebooks(args, modules, output, quiet)
+
+
+def stale_files(fresh: Path, existing: Path, platform: str) -> list[str]:
+    """What differs between a fresh export and an existing one (generated files only: an
+    nbgrader course's release/, submitted/ and gradebook are the instructor's)."""
+    from autograder.release import _differences
+
+    if platform == "gradescope":
+        return _zip_differences(fresh, existing)
+    if platform == "nbgrader":
+        stale = _differences(fresh / "source", existing / "source")
+        config = existing / "nbgrader_config.py"
+        if not config.exists() or config.read_bytes() != (fresh / "nbgrader_config.py").read_bytes():
+            stale.insert(0, "nbgrader_config.py")
+        return stale
+    return [str(Path(p)) for p in _differences(fresh, existing)
+            if "dist" not in Path(p).parts]
+
+
+def _zip_differences(fresh: Path, existing: Path) -> list[str]:
+    import zipfile
+
+    def entries(path: Path) -> dict[str, bytes]:
+        if not path.is_file():
+            return {}
+        with zipfile.ZipFile(path) as archive:
+            return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+
+    new, old = entries(fresh), entries(existing)
+    if not old:
+        return [str(existing)]
+    return sorted(n for n in new.keys() | old.keys() if new.get(n) != old.get(n))
+
+
+def _gradescope(modules: list[str], output: Path, quiet: bool = False) -> int:
     from autograder.export.gradescope import build_zip
 
     path = build_zip(output, modules)
-    print(f"wrote {path} (modules: {', '.join(modules)})")
-    print("Upload it as the assignment's autograder (Configure Autograder > Zip file upload).")
+    if not quiet:
+        print(f"wrote {path} (modules: {', '.join(modules)})")
+        print("Upload it as the assignment's autograder (Configure Autograder > Zip file upload).")
     return 0
 
 
-def _notebooks(args: argparse.Namespace, modules: list[str], output: Path) -> int:
+def _notebooks(args: argparse.Namespace, modules: list[str], output: Path,
+               quiet: bool = False) -> int:
     from autograder.export.notebook import ExportError, load_module
     from autograder.export.notebook_tests import select_tests
 
@@ -100,6 +158,8 @@ def _notebooks(args: argparse.Namespace, modules: list[str], output: Path) -> in
         from autograder.export.nbgrader import write_course
 
         written = write_course(exported, output)
+    if quiet:
+        return 0
     _summary(exported, args.left_out)
     print(f"wrote {len(written)} files to {output}")
     if args.platform == "nbgrader":

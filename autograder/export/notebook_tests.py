@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import contextvars
 import importlib
 import importlib.util
 import inspect
@@ -52,6 +53,9 @@ from autograder.release import SOLUTIONS
 from autograder.results import MODULES
 from autograder.runner import SUITES
 
+WORKER_HELPERS = Path(__file__).resolve().parents[1] / "worker_helpers"
+_helper_folders: contextvars.ContextVar[list[Path]] = contextvars.ContextVar("helper_folders",
+                                                                             default=[])
 _PLAIN_TYPES = (str, bytes, int, float, bool, type(None), complex)
 _MAX_LITERAL = 6000  # characters of one constant written into a test
 _ALLOWED_PYTEST = {"raises", "approx"}
@@ -120,6 +124,7 @@ def select_tests(source: ModuleSource, select: Iterable[str] | None = None,
     if select:
         wanted = set(select)
         files = [(p, hidden) for p, hidden in files if p.name in wanted]
+    _helper_folders.set([WORKER_HELPERS.resolve(), *{p.parent.resolve() for p, _ in files}])
     names: set[str] = set()
     for path, hidden in files:
         translated, left_out = _translate_file(source, path, hidden, names)
@@ -689,13 +694,6 @@ def _literal(value: Any, what: str) -> str:
     return text
 
 
-def _course_folders() -> list[Path]:
-    from autograder.sandbox.launcher import REPO_ROOT
-
-    return [REPO_ROOT / "autograder", REPO_ROOT / "solutions", REPO_ROOT / "exercises",
-            SUITES]
-
-
 def _is_course_code(module: types.ModuleType) -> bool:
     if module.__name__.split(".")[0] in (*MODULES, "autograder"):
         return True
@@ -703,14 +701,13 @@ def _is_course_code(module: types.ModuleType) -> bool:
 
 
 def _is_course_helper(module: types.ModuleType) -> bool:
-    """A test file or a helper module beside the tests (trusted code we may copy)."""
+    """A test file, a helper module beside the tests, or a worker helper: trusted code that
+    may be copied into a notebook test."""
     file = getattr(module, "__file__", None)
     if not file:
         return False
     path = Path(file).resolve()
-    return any(path.is_relative_to(folder.resolve()) for folder in _course_folders()) \
-        and (path.name.startswith("test_") or "suites" in path.parts or "tests" in path.parts
-             or "worker_helpers" in path.parts)
+    return any(path.is_relative_to(folder) for folder in _helper_folders.get())
 
 
 # --------------------------------------------------------------------------- the check

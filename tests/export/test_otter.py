@@ -1,0 +1,93 @@
+"""The otter-grader edition, with the real tools: `otter assign` makes the student notebook and
+the autograder from the exported master notebook; `otter run` (no Docker) grades the solved
+notebook to full marks and the student's stub notebook to zero."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("otter", reason="otter-grader is an optional extra")
+nbformat = pytest.importorskip("nbformat")
+
+from tests.helpers import REPO_ROOT  # noqa: E402
+
+MODULE = "m1_tokenization"
+SELECT = ["test_bpe.py", "test_pair_counts_and_merge.py"]
+
+
+def run(*command: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
+    completed = subprocess.run([sys.executable, "-m", *command], capture_output=True, text=True,
+                               cwd=cwd, timeout=600)
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    return completed
+
+
+@pytest.fixture(scope="module")
+def assigned(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("otter")
+    selection = [arg for name in SELECT for arg in ("--select", name)]
+    run("autograder.cli", "export", "otter", "--module", MODULE, "--output", str(out), *selection)
+    folder = out / MODULE
+    run("otter", "assign", "--no-run-tests", "--no-pdfs", f"{MODULE}.ipynb", "dist", cwd=folder)
+    return folder
+
+
+def code_of(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def grade(assigned: Path, notebooks: dict[str, Path], out: Path) -> dict[str, dict]:
+    """`otter run` on each notebook (at the same time), and the results it wrote."""
+    (zip_file,) = (assigned / "dist" / "autograder").glob("*.zip")
+    running = {}
+    for name, notebook in notebooks.items():
+        (out / name).mkdir()
+        running[name] = subprocess.Popen(
+            [sys.executable, "-m", "otter", "run", "-a", str(zip_file), "-o", str(out / name),
+             str(notebook)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for name, process in running.items():
+        output, _ = process.communicate(timeout=600)
+        assert process.returncode == 0, output[-3000:]
+    return {name: json.loads((out / name / "results.json").read_text()) for name in notebooks}
+
+
+def test_the_master_notebook_is_otter_assign_format(assigned):
+    master = nbformat.read(assigned / f"{MODULE}.ipynb", as_version=4)
+    raw = [c.source.split("\n", 1)[0] for c in master.cells if c.cell_type == "raw"]
+    assert raw[0] == "# ASSIGNMENT CONFIG"
+    assert raw.count("# BEGIN QUESTION") == raw.count("# END QUESTION") > 4
+    assert (assigned / "data" / "tiny.txt").exists()
+    assert "regex" in (assigned / "requirements.txt").read_text()
+
+
+def test_the_student_notebook_has_stubs_and_public_tests_only(assigned):
+    student = assigned / "dist" / "student" / f"{MODULE}.ipynb"
+    code = code_of(student)
+    for solution_only in ("_split_on_special_tokens", "_merge_bytes", "heapq", "counts.get(pair",
+                          "BEGIN SOLUTION", "BEGIN PROMPT"):
+        assert solution_only not in code
+    assert "raise NotImplementedError('Walk over zip(ids, ids[1:])" in code
+    tests = nbformat.read(student, as_version=4).metadata["otter"]["tests"]
+    public = "\n".join(tests.values())
+    assert "test_merge_pair" in public and "hidden=False" in public
+    assert "hidden=True" not in public, "hidden tests never reach students"
+    assert (assigned / "dist" / "student" / "data" / "tiny.txt").exists()
+
+
+def test_otter_run_gives_the_solved_notebook_full_marks_and_the_stubs_zero(assigned, tmp_path):
+    results = grade(assigned, {
+        "solved": assigned / "dist" / "autograder" / f"{MODULE}.ipynb",
+        "stub": assigned / "dist" / "student" / f"{MODULE}.ipynb"}, tmp_path)
+    solved, stub = results["solved"], results["stub"]
+    scored = [t for t in solved["tests"] if "max_score" in t]
+    total = sum(t["max_score"] for t in scored)
+    assert total >= 10
+    assert sum(t["score"] for t in scored) == total
+    assert sum(t.get("score", 0) for t in stub["tests"]) == 0
+    assert all(t["score"] == 0 for t in stub["tests"] if "max_score" in t)
