@@ -144,9 +144,9 @@ CASES: list[Case] = [
          "limit", "reference", (Body("bpe.py", "merge_pair", '''
              hoard = []
              while True:
-                 hoard.append(b"x" * (16 << 20))
+                 hoard.append(b"x" * (32 << 20))
          '''),), score=merge_pair_broken(PUBLIC_BPE),
-         feedback=("the worker was killed for exceeding 768 MiB of memory",),
+         feedback=("the worker was killed for exceeding 384 MiB of memory",),
          select=PUBLIC_BPE),
     Case("memory_bomb_in_child",
          "allocates in a forked child, hoping only the worker itself is watched",
@@ -156,10 +156,10 @@ CASES: list[Case] = [
              if os.fork() == 0:
                  hoard = []
                  while True:
-                     hoard.append(b"x" * (16 << 20))
+                     hoard.append(b"x" * (32 << 20))
              os.wait()
          '''),), score=merge_pair_broken(PUBLIC_BPE),
-         feedback=("the worker was killed for exceeding 768 MiB of memory",), namespaces=True,
+         feedback=("the worker was killed for exceeding 384 MiB of memory",), namespaces=True,
          select=PUBLIC_BPE),
     Case("huge_allocation", "asks for 32 TiB at once",
          "the address-space limit makes the allocation fail with MemoryError", "reference",

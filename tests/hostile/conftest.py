@@ -12,6 +12,8 @@ import json
 import multiprocessing
 import os
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import traceback
@@ -25,11 +27,13 @@ import pytest
 from autograder.sandbox.launcher import Limits, Sandbox, namespace_prefix
 from tests.hostile.cases import (CASES, DETERMINISM_BASE, DETERMINISM_CHANGES,
                                  DETERMINISM_RUNS, DETERMINISM_SELECT, Case)
-from tests.hostile.submissions import REPO_ROOT, build
+from tests.engine.toy_course import submission as toy_submission
+from tests.engine.toy_course import write_course
+from tests.hostile.submissions import REPO_ROOT, AtImport, build
 
-# Small limits keep the suite fast and light: two seconds per call, 768 MiB of memory, 4 MiB
+# Small limits keep the suite fast and light: two seconds per call, 384 MiB of memory, 4 MiB
 # of output per call, 200 000 containers per reply. The reference passes far within them.
-HOSTILE_LIMITS = Limits(memory_bytes=768 << 20, output_bytes=4 << 20, call_seconds=2.0,
+HOSTILE_LIMITS = Limits(memory_bytes=384 << 20, output_bytes=4 << 20, call_seconds=2.0,
                         reply_containers=200_000)
 # Much of a hostile grading is waiting (timeouts, restarts): one more job than cores.
 PARALLEL = (os.cpu_count() or 1) + 1
@@ -88,6 +92,9 @@ class HostileRun:
     results: dict[str, dict] = field(default_factory=dict)
     baselines: dict[tuple[str, tuple], dict] = field(default_factory=dict)
     repeats: list[dict] = field(default_factory=list)
+    instructor: dict[str, dict] = field(default_factory=dict)
+    commands: dict[str, "CommandRun"] = field(default_factory=dict)
+    report_dir: Path | None = None
 
     def result(self, case: Case) -> dict:
         return self.results[case.name]
@@ -121,10 +128,21 @@ def hostile_run(tmp_path_factory) -> HostileRun:
     canary = root / "canary"
     canary.mkdir()
     server = AnswerServer()
-    run = HostileRun(root, sandbox_tmp, canary, server)
+    run = HostileRun(root, sandbox_tmp, canary, server, report_dir=root / "reports")
     values = {"REPO": str(REPO_ROOT), "PORT": str(server.port), "CANARY": str(canary),
               "TMP": str(sandbox_tmp)}
+    report_dir = root / "reports"
+    report_dir.mkdir()
+    values["TARGET"] = str(report_dir / "results.json")
+    values["TARGET_DIR"] = str(report_dir)
+    commands = _start_commands(root, values, sandbox_tmp)
     jobs: dict[object, tuple[Path, dict]] = {}
+    course = write_course(root / "instructor")
+    values["COURSE"] = str(root / "instructor")
+    for name, source in INSTRUCTOR_SUBMISSIONS.items():
+        path = toy_submission(root / "instructor-submissions" / name,
+                              _fill(source, values))
+        jobs[("instructor", name)] = (path, {k: str(v) for k, v in course.items()})
     for case in CASES:
         path = build(root / "cases" / case.name, case.base, case.changes, values)
         jobs[case.name] = (path, {"select": list(case.select)})
@@ -157,12 +175,109 @@ def hostile_run(tmp_path_factory) -> HostileRun:
                     run.results[key] = outcome
                 elif key[0] == "baseline":
                     run.baselines[key[1:]] = outcome
+                elif key[0] == "instructor":
+                    run.instructor[key[1]] = outcome
                 else:
                     run.repeats.append(outcome)
+        run.commands = {name: command.finish() for name, command in commands.items()}
         yield run
     finally:
         reference_sandbox.close()
         server.close()
+
+
+@dataclass
+class CommandRun:
+    """`autograder grade ...` running in the background; finish() waits for it."""
+
+    process: subprocess.Popen
+    output: Path | None
+
+    def finish(self) -> "CommandRun":
+        try:
+            self.stdout, self.stderr = self.process.communicate(timeout=CASE_DEADLINE)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.stdout, self.stderr = self.process.communicate()
+        self.returncode = self.process.returncode
+        self.report = self.output.read_text() if self.output and self.output.exists() else None
+        return self
+
+
+def _start_commands(root: Path, values: dict[str, str], sandbox_tmp: Path) -> dict:
+    """The command line on the nastiest submissions: it must exit 0 with an honest report."""
+    env = {**os.environ, "TMPDIR": str(sandbox_tmp), "PYTHONPATH": str(REPO_ROOT)}
+    autograder = [sys.executable, "-m", "autograder.cli", "grade"]
+    forger = build(root / "commands" / "forger", "stubs", (AtImport("bpe.py", FORGER),), values)
+    killer = build(root / "commands" / "killer", "stubs", (AtImport("bpe.py", KILLER),), values)
+    runs = {
+        "forger": (autograder + [str(forger), "--module", "m1_tokenization", "--module",
+                                 "m2_embeddings", "--public-only", "--jobs", "2",
+                                 "--format", "json", "--output", values["TARGET"]],
+                   Path(values["TARGET"])),
+        "killer": (autograder + [str(killer), "--module", "m1_tokenization", "--public-only",
+                                 "--jobs", "1", "--format", "json"], None),
+    }
+    return {name: CommandRun(subprocess.Popen(command, env=env, cwd=root / "commands",
+                                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                              text=True), output)
+            for name, (command, output) in runs.items()}
+
+
+# At import: prints a forged report to its stdout and tries to write forged reports where the
+# grader writes (the --output path and its folder, the per-module part files of --jobs, its
+# working folder, its own code), saying on stderr what worked.
+FORGER = '''
+    import glob, json, os, sys
+    FORGED = json.dumps({"score": 100.0, "max_score": 100.0, "tests": [], "output": "FORGED"})
+    print(FORGED)
+    targets = ["@TARGET@", "@TARGET_DIR@/gradebook.csv", "@TARGET_DIR@/junit.xml",
+               os.path.join(os.path.dirname(__file__), "results.json")]
+    targets += [os.path.join(d, "part.json") for d in glob.glob("@TMP@/autograder-part-*")]
+    for target in targets:
+        try:
+            with open(target, "w") as f:
+                f.write(FORGED)
+            print("WROTE", target, file=sys.stderr)
+        except OSError as error:
+            print("REFUSED", target, error.strerror, file=sys.stderr)
+'''
+
+# At import: prints a forged report, then tries to kill the grader every way it can name.
+KILLER = '''
+    import json, os, signal
+    print(json.dumps({"score": 100.0, "max_score": 100.0, "tests": []}))
+    for attempt in (lambda: os.kill(os.getppid(), signal.SIGKILL),
+                    lambda: os.kill(-1, signal.SIGKILL)):
+        try:
+            attempt()
+        except OSError:
+            pass
+'''
+
+# Instructor-side grading of the toy course kept outside the repository: the submission
+# reads the course's solution and hidden tests.
+INSTRUCTOR_SUBMISSIONS = {
+    "reads_the_course": '''
+        import runpy
+
+        def add(a, b):
+            return runpy.run_path("@COURSE@/solutions/m1_tokenization/toy.py")["add"](a, b)
+
+        def count_pairs(ids):
+            source = open("@COURSE@/suites/m1_tokenization/test_toy_hidden.py").read()
+            return {(1, 1): 2} if "(1, 1): 2" in source else {}
+
+        def slow_square(x):
+            return runpy.run_path("@COURSE@/solutions/m1_tokenization/toy.py")["slow_square"](x)
+    ''',
+}
+
+
+def _fill(code: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        code = code.replace(f"@{key}@", value)
+    return code
 
 
 def _expected_seconds(key) -> float:
