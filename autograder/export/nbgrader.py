@@ -123,7 +123,10 @@ def test_cell(test: NotebookTest) -> str:
     if test.hint:
         lines += textwrap.wrap(test.hint, width=96, initial_indent="# If this fails: ",
                                subsequent_indent="#   ")
-    code = f"{test.code}\n\n\n{test.name}(globals())"
+    # nbgrader scores a test cell that writes to stderr as failed: a library's warning (or a
+    # progress bar) must not cost the student the test.
+    code = (f"{test.code}\n\n\nimport contextlib, io\n"
+            f"with contextlib.redirect_stderr(io.StringIO()):\n    {test.name}(globals())")
     if test.hidden:
         points = f"{test.points:g} point" + ("" if test.points == 1 else "s")
         lines.append(f"# A hidden test, run when your notebook is graded ({points}).")
