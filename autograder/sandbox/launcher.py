@@ -192,8 +192,10 @@ class Sandbox:
             if os.geteuid() == 0 and prefix is not None else None
         scratch = self._base / f"scratch-{self.restarts}"
         scratch.mkdir(mode=0o755)
+        # Shown only as far as the worker needs them. /run holds the sockets of the
+        # machine's services (a socket can be connected on a read-only file system).
         private = [REPO_ROOT, self._base.parent, Path(tempfile.gettempdir()), Path("/tmp"),
-                   Path("/var/tmp"), Path("/dev/shm"), Path.home(),
+                   Path("/var/tmp"), Path("/dev/shm"), Path("/run"), Path.home(),
                    *(p.parent for p in self.hide)]
         config = {
             "submission": str(self.code),

@@ -48,6 +48,7 @@ _NETWORK_EVENTS = frozenset({
 })
 # What an init process exits with when the worker it serves was killed by a signal.
 SIGNAL_EXIT_BASE = 128
+STACK_BYTES = 8 << 20
 
 
 # --------------------------------------------------------------------------- locking in
@@ -88,6 +89,7 @@ def lock_in(config: dict) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"],) * 2)
+    _lower_limit(resource.RLIMIT_STACK, STACK_BYTES)  # the same depth of C recursion everywhere
     uid = config["uid"]
     if uid is not None or config["mount_namespace"]:
         # Counted per user namespace on current kernels: caps the worker's own processes.
@@ -108,6 +110,12 @@ def lock_in(config: dict) -> None:
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     os.chdir(config["scratch"])
     sys.addaudithook(_refuse_network)
+
+
+def _lower_limit(which: int, value: int) -> None:
+    soft, hard = resource.getrlimit(which)
+    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+    resource.setrlimit(which, (value, hard))
 
 
 def _drop_capabilities(libc: ctypes.CDLL, keep_effective: bool) -> None:

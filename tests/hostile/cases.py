@@ -113,7 +113,7 @@ CASES: list[Case] = [
              import json, sys
              sys.setrecursionlimit(10**8)
              nested = []
-             for _ in range(10**6):
+             for _ in range(300_000):
                  nested = [nested]
              return json.dumps(nested, check_circular=False)
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("segmentation fault",),
@@ -447,6 +447,21 @@ CASES: list[Case] = [
          '''),), score=0, feedback=("child: OSError: [Errno 101] Network is unreachable",),
          namespaces=True,
          select=PUBLIC_BPE),
+    Case("unix_socket_server", "connects through libc to a Unix socket of a local service "
+         "(one this test starts; a socket can be connected even on a read-only file system)",
+         "the temp folders and /run, where services keep their sockets, show the worker "
+         "nothing", "stubs", (Body("bpe.py", "merge_pair", '''
+             import ctypes, os, socket, struct
+             libc = ctypes.CDLL(None, use_errno=True)
+             fd = libc.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0)
+             path = b"@SOCKET@"
+             address = struct.pack("<H", socket.AF_UNIX) + path + bytes(108 - len(path))
+             if libc.connect(fd, address, len(address)) != 0:
+                 raise ConnectionError("unix connect failed: " + os.strerror(ctypes.get_errno()))
+             return [fd]
+         '''),), score=0, feedback=("unix connect failed: No such file or directory",),
+         namespaces=True, select=PUBLIC_BPE),
+
     # ------------------------------------------------------------------ lying values
     Case("always_equal_list", "returns a list subclass whose __eq__ always says True (and "
          "a dict and tuple subclass the same)", "subclasses of built-in types are flattened "

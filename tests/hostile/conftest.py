@@ -44,17 +44,23 @@ class AnswerServer:
     """A TCP server on 127.0.0.1 that would give a cheater merge_pair's answers. It records
     every connection, so a test can assert that no worker ever reached it."""
 
-    def __init__(self):
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self.port = self._socket.getsockname()[1]
+    def __init__(self, unix_path: Path):
+        self.unix_path = unix_path
+        self._sockets = [socket.create_server(("127.0.0.1", 0))]
+        self.port = self._sockets[0].getsockname()[1]
+        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        unix.bind(str(unix_path))
+        os.chmod(unix_path, 0o777)
+        unix.listen()
+        self._sockets.append(unix)
         self.connections = multiprocessing.get_context("fork").Value("i", 0)
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        for listener in self._sockets:
+            threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
 
-    def _serve(self) -> None:
+    def _serve(self, listener: socket.socket) -> None:
         while True:
             try:
-                connection, _ = self._socket.accept()
+                connection, _ = listener.accept()
             except OSError:
                 return
             with self.connections.get_lock():
@@ -68,7 +74,8 @@ class AnswerServer:
                     pass
 
     def close(self) -> None:
-        self._socket.close()
+        for listener in self._sockets:
+            listener.close()
 
 
 def _reference_merge(ids, pair, new_id):
@@ -127,10 +134,10 @@ def hostile_run(tmp_path_factory) -> HostileRun:
     sandbox_tmp.mkdir()
     canary = root / "canary"
     canary.mkdir()
-    server = AnswerServer()
+    server = AnswerServer(root / "answers.sock")
     run = HostileRun(root, sandbox_tmp, canary, server, report_dir=root / "reports")
     values = {"REPO": str(REPO_ROOT), "PORT": str(server.port), "CANARY": str(canary),
-              "TMP": str(sandbox_tmp)}
+              "TMP": str(sandbox_tmp), "SOCKET": str(server.unix_path)}
     report_dir = root / "reports"
     report_dir.mkdir()
     values["TARGET"] = str(report_dir / "results.json")
