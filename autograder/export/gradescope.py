@@ -258,7 +258,8 @@ def _grade(root: Path, modules: list[str]) -> str:
             report = _grade_as(user, submission, modules, work)
         data = json.loads(report)
         data["output"] = "\n".join([*notes, data.get("output", "")]).strip()
-        data.setdefault("extra_data", {})["grading_user"] = user or pwd.getpwuid(
+        # Who ran the grader (student code runs as `isolation.user` says).
+        data.setdefault("extra_data", {})["grader_user"] = user or pwd.getpwuid(
             os.geteuid()).pw_name
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     finally:

@@ -168,14 +168,16 @@ def _translate_file(source: ModuleSource, path: Path, hidden: bool, names: set[s
 
 def _import_test_file(path: Path) -> dict[str, Any]:
     """Import a test file the way the grader does: its folder on sys.path for helpers."""
-    folder = str(path.parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
     name = f"_notebook_export_{abs(hash(str(path)))}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    sys.modules[name] = module  # inspect finds the helpers' source through it
+    saved = list(sys.path)
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return vars(module)
 
 

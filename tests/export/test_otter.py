@@ -14,6 +14,9 @@ import pytest
 pytest.importorskip("otter", reason="otter-grader is an optional extra")
 nbformat = pytest.importorskip("nbformat")
 
+from autograder.export.notebook import load_module  # noqa: E402
+from autograder.export.notebook_tests import select_tests  # noqa: E402
+from autograder.export.otter import write_module  # noqa: E402
 from tests.helpers import REPO_ROOT  # noqa: E402
 
 MODULE = "m1_tokenization"
@@ -29,10 +32,9 @@ def run(*command: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def assigned(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("otter")
-    selection = [arg for name in SELECT for arg in ("--select", name)]
-    run("autograder.cli", "export", "otter", "--module", MODULE, "--output", str(out), *selection)
-    folder = out / MODULE
+    source = load_module(MODULE)
+    folder = tmp_path_factory.mktemp("otter") / MODULE
+    write_module(source, select_tests(source, select=SELECT), folder)
     run("otter", "assign", "--no-run-tests", "--no-pdfs", f"{MODULE}.ipynb", "dist", cwd=folder)
     return folder
 
