@@ -47,9 +47,8 @@ def resolve_submission(path: str | Path) -> Path:
 def test_files(module: str, public_only: bool = False, select: Iterable[str] | None = None,
                solutions: Path = SOLUTIONS, suites: Path = SUITES) -> list[Path]:
     """The trusted test files of a module: its public tests, then its hidden suite."""
-    public_dir = solutions / module / "tests"
-    if not public_dir.is_dir():
-        public_dir = EXERCISES / module / "tests"
+    # Without a solutions folder (a student repository) the released public tests are used.
+    public_dir = (solutions if solutions.is_dir() else EXERCISES) / module / "tests"
     folders = [public_dir] + ([] if public_only else [suites / module])
     files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("test_*.py"))]
     wanted = set(select) if select else None
@@ -85,8 +84,8 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
     if unknown:
         raise GradingError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
     course = {"solutions": Path(solutions), "suites": Path(suites)}
-    notes = submission_notes(root, chosen)
     chosen = [m for m in chosen if test_files(m, public_only, select, **course)]
+    notes = submission_notes(root, chosen)
     start = time.perf_counter()
     if jobs > 1 and len(chosen) > 1 and not in_process:
         groups = [chosen[i::jobs] for i in range(min(jobs, len(chosen)))]
