@@ -8,14 +8,16 @@ import, `os._exit`, a memory hog, an output flood, a syntax error, a network cal
 the hidden tests) — and grades them into a fresh gradebook once per `--jobs` value, with the
 hidden suite files given by `--select` (by default three quick ones, so a run takes minutes,
 not hours). Reported per run: submissions per minute, parallel efficiency against one job,
-and two overheads per submission: *grading* (the sandbox, pytest and the records, beyond the
-time the tests themselves took) and *orchestration* (grade-all's worker pool, fingerprints and
-gradebook writes, beyond the grading).
+the machine's load average around the run (other work competing for the cores lowers the
+efficiency), and two overheads per submission: *grading* (the sandbox, pytest and the
+records, beyond the time the tests themselves took) and *orchestration* (grade-all's worker
+pool, fingerprints and gradebook writes, beyond the grading).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -80,11 +82,13 @@ def run(folder: Path, database: Path, jobs: int, select: list[str]) -> dict:
     course = {"solutions": SOLUTIONS, "suites": SUITES}
     with Gradebook(database) as gradebook:
         submissions = find_submissions(folder)
+        load = [os.getloadavg()[0]]
         start = time.perf_counter()
         gradebook.record_submissions(submissions)
         plan = grade_all.plan(gradebook, submissions, [MODULE], course, select)
         summary = grade_all.run(gradebook, plan.todo, course, select, jobs=jobs)
         wall = time.perf_counter() - start
+        load.append(os.getloadavg()[0])
         grades = gradebook.grades()
         tests = gradebook.test_rows()
     graded = len(grades)
@@ -93,7 +97,7 @@ def run(folder: Path, database: Path, jobs: int, select: list[str]) -> dict:
     for student, record in tests:
         test_seconds[student] = test_seconds.get(student, 0.0) + record.seconds
     grading_overhead = [g.seconds - test_seconds.get(g.student, 0.0) for g in grades]
-    return {"jobs": jobs, "graded": graded, "failed": len(summary.failed), "wall": wall,
+    return {"jobs": jobs, "graded": graded, "load": statistics.fmean(load), "failed": len(summary.failed), "wall": wall,
             "per_minute": 60 * graded / wall,
             "grading_overhead": statistics.median(grading_overhead),
             "orchestration": max(0.0, (wall * jobs - sum(unit_seconds)) / max(graded, 1)),
@@ -125,14 +129,15 @@ def main() -> None:
     table = Table(title=f"grade-all on {args.submissions} Module 1 submissions")
     for column in ("jobs", "graded", "could not", "wall s", "submissions/min", "efficiency",
                    "median s / submission", "grading overhead s", "orchestration s",
-                   "mean score"):
+                   "mean score", "load average"):
         table.add_column(column, justify="right")
     for r in results:
         efficiency = (r["per_minute"] / base["per_minute"]) / (r["jobs"] / base["jobs"])
         table.add_row(str(r["jobs"]), str(r["graded"]), str(r["failed"]), f"{r['wall']:.0f}",
                       f"{r['per_minute']:.0f}", f"{efficiency:.0%}",
                       f"{r['median_seconds']:.2f}", f"{r['grading_overhead']:.2f}",
-                      f"{r['orchestration']:.2f}", f"{r['mean_score']:.1f}")
+                      f"{r['orchestration']:.2f}", f"{r['mean_score']:.1f}",
+                      f"{r['load']:.1f}")
     console.print(table)
     by_kind = Table(title=f"By kind of submission (--jobs {base['jobs']})")
     for column in ("kind", "submissions", "median s", "max s", "mean score"):
