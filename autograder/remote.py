@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from autograder.codec import CodecError, Decoder, Encoder, Handle, Stream
-from autograder.sandbox.launcher import Limits, Sandbox, WorkerFailure
+from autograder.sandbox.launcher import CallTimedOut, Limits, Sandbox, WorkerFailure
 
 __all__ = ["Student", "StudentError", "WorkerFailure", "Measurement", "RemoteObject",
            "RemoteIterator"]
@@ -220,11 +220,9 @@ class Student:
             raise failure
         try:
             self._exchange({"op": "import", "module": module}, timeout)
-        except WorkerFailure as failure:
-            if "timed out" in str(failure):
-                self._slow_imports[module] = timeout
-                raise WorkerFailure(f"{failure} while importing {module}") from None
-            raise
+        except CallTimedOut as failure:
+            self._slow_imports[module] = timeout
+            raise CallTimedOut(f"{failure} while importing {module}") from None
         self._imported.add(module)
 
     def _exchange(self, message: dict, timeout: float) -> Any:

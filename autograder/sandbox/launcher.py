@@ -74,6 +74,10 @@ class WorkerFailure(Exception):
     The message is written for the student."""
 
 
+class CallTimedOut(WorkerFailure):
+    """A call took longer than its wall-clock timeout (the worker was killed)."""
+
+
 class _OutputTail:
     """Reads one of the worker's output pipes: keeps the last bytes, counts all of them."""
 
@@ -306,7 +310,8 @@ class Sandbox:
                     return frame
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._kill(f"a call timed out after {timeout:g} s")
+                self.stop()
+                raise CallTimedOut(f"a call timed out after {timeout:g} s")
             ready, _, _ = select.select([self._replies], [], [], min(remaining, 0.05))
             self._watch()
             if not ready:

@@ -89,7 +89,7 @@ def lock_in(config: dict) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits["open_files"],) * 2)
-    _lower_limit(resource.RLIMIT_STACK, STACK_BYTES)  # the same depth of C recursion everywhere
+    _set_soft_limit(resource.RLIMIT_STACK, STACK_BYTES)  # the same depth of C recursion everywhere
     uid = config["uid"]
     if uid is not None or config["mount_namespace"]:
         # Counted per user namespace on current kernels: caps the worker's own processes.
@@ -112,7 +112,7 @@ def lock_in(config: dict) -> None:
     sys.addaudithook(_refuse_network)
 
 
-def _lower_limit(which: int, value: int) -> None:
+def _set_soft_limit(which: int, value: int) -> None:
     soft, hard = resource.getrlimit(which)
     value = value if hard == resource.RLIM_INFINITY else min(value, hard)
     resource.setrlimit(which, (value, hard))
