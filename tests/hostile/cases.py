@@ -41,6 +41,9 @@ class Case:
     feedback: tuple[str, ...] = ()
     select: tuple[str, ...] = BPE
     namespaces: bool = False  # meaningful only when the worker runs in namespaces
+    # Calls are capped at 2 s; a case whose defence is not the timeout gets more, so that a
+    # busy machine cannot turn "killed for memory" into "timed out".
+    call_seconds: float = 2.0
 
     @property
     def honest_base(self) -> str:
@@ -117,7 +120,7 @@ CASES: list[Case] = [
                  nested = [nested]
              return json.dumps(nested, check_circular=False)
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("segmentation fault",),
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("fork_bomb", "merge_pair forks until the system says no",
          "a per-worker process limit (RLIMIT_NPROC) stops the bomb; the error is the test's "
          "message; every process of the bomb dies with the worker's PID namespace",
@@ -127,7 +130,7 @@ CASES: list[Case] = [
                  os.fork()
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("Resource temporarily unavailable",),
          namespaces=True,
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("orphan_process",
          "starts a detached process (new session) that outlives the call, then answers "
          "correctly", "processes a call leaves behind are killed when it returns; nothing "
@@ -147,7 +150,7 @@ CASES: list[Case] = [
                  hoard.append(b"x" * (32 << 20))
          '''),), score=merge_pair_broken(PUBLIC_BPE),
          feedback=("the worker was killed for exceeding 384 MiB of memory",),
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("memory_bomb_in_child",
          "allocates in a forked child, hoping only the worker itself is watched",
          "the memory of all the worker's processes is summed", "reference",
@@ -160,7 +163,7 @@ CASES: list[Case] = [
              os.wait()
          '''),), score=merge_pair_broken(PUBLIC_BPE),
          feedback=("the worker was killed for exceeding 384 MiB of memory",), namespaces=True,
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("huge_allocation", "asks for 32 TiB at once",
          "the address-space limit makes the allocation fail with MemoryError", "reference",
          (Body("bpe.py", "merge_pair", "return bytearray(1 << 45)"),),
@@ -174,7 +177,7 @@ CASES: list[Case] = [
                      f.write(b"\\0" * (1 << 20))
          '''),), score=merge_pair_broken(PUBLIC_BPE),
          feedback=("No space left on device | File too large",), namespaces=True,
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("writes_outside_scratch",
          "writes into its own code, the repository and the temp folder",
          "every file system is read-only for the worker except its scratch space",
@@ -192,18 +195,18 @@ CASES: list[Case] = [
              for _ in range(64):
                  sys.stdout.write("spam " * 209715 + "\\n")
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("the code printed more than 4 MiB",),
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("stderr_flood", "writes 64 MiB to stderr in one call", "the same limit as stdout",
          "reference", (Before("bpe.py", "merge_pair", '''
              import os
              for _ in range(64):
                  os.write(2, b"warn " * 209715 + b"\\n")
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("the code printed more than 4 MiB",),
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     Case("flood_at_import", "prints 64 MiB while bpe.py is imported",
          "the import is a call like any other: stopped at the output limit", "reference",
          (AtImport("bpe.py", 'for _ in range(64):\n    print("spam " * 209715)'),),
-         score=0, feedback=("the code printed more than 4 MiB",), select=PUBLIC_BPE),
+         score=0, feedback=("the code printed more than 4 MiB",), select=PUBLIC_BPE, call_seconds=8),
     Case("reads_stdin", "waits for input on stdin", "stdin is empty: EOFError at once",
          "reference", (Body("bpe.py", "merge_pair", "return input()"),),
          score=merge_pair_broken(PUBLIC_BPE), feedback=("EOFError",),
@@ -215,7 +218,7 @@ CASES: list[Case] = [
              while True:
                  hoard.append(open("/dev/null"))
          '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("Too many open files",),
-         select=PUBLIC_BPE),
+         select=PUBLIC_BPE, call_seconds=8),
     # ------------------------------------------------------------------ exits and signals
     Case("sys_exit_in_call", "calls sys.exit(0) inside merge_pair",
          "SystemExit is caught in the worker and reported as the test's error", "reference",

@@ -8,6 +8,7 @@ a pool of processes. The tests then only read the results.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -115,11 +116,18 @@ def _grade_one(path: str, options: dict, sandbox_tmp: str) -> dict:
     tempfile.tempdir = sandbox_tmp
     from autograder.runner import grade
 
+    limits = dataclasses.replace(HOSTILE_LIMITS,
+                                 call_seconds=options.pop("call_seconds", HOSTILE_LIMITS.call_seconds))
     try:
-        result = grade(path, modules=["m1_tokenization"], limits=HOSTILE_LIMITS, **options)
+        result = grade(path, modules=["m1_tokenization"], limits=limits, **options)
     except BaseException:  # noqa: BLE001 - reported as the case's failure
         return {"crashed": traceback.format_exc()}
     return result.to_dict()
+
+
+def graded_cases() -> list[Case]:
+    namespaces = namespace_prefix() is not None
+    return [case for case in CASES if namespaces or not case.namespaces]
 
 
 @pytest.fixture(scope="session")
@@ -150,11 +158,14 @@ def hostile_run(tmp_path_factory) -> HostileRun:
         path = toy_submission(root / "instructor-submissions" / name,
                               _fill(source, values))
         jobs[("instructor", name)] = (path, {k: str(v) for k, v in course.items()})
-    for case in CASES:
+    # Cases whose defence needs namespaces are not even graded without them: a fork bomb or
+    # `kill -1` would then reach the machine itself.
+    for case in graded_cases():
         path = build(root / "cases" / case.name, case.base, case.changes, values)
-        jobs[case.name] = (path, {"select": list(case.select)})
+        jobs[case.name] = (path, {"select": list(case.select),
+                                  "call_seconds": case.call_seconds})
     for base in ("reference", "stubs"):
-        for select in {case.select for case in CASES}:
+        for select in {case.select for case in graded_cases()}:
             path = build(root / "baselines" / f"{base}-{len(jobs)}", base, (), values)
             jobs[("baseline", base, select)] = (path, {"select": list(select)})
     # The same submission graded many times over, concurrently: the results must not differ.
@@ -217,6 +228,8 @@ def _start_commands(root: Path, values: dict[str, str], sandbox_tmp: Path) -> di
     autograder = [sys.executable, "-m", "autograder.cli", "grade"]
     forger = build(root / "commands" / "forger", "stubs", (AtImport("bpe.py", FORGER),), values)
     killer = build(root / "commands" / "killer", "stubs", (AtImport("bpe.py", KILLER),), values)
+    if namespace_prefix() is None:
+        return {}  # without namespaces these submissions could write anywhere, or kill the run
     runs = {
         "forger": (autograder + [str(forger), "--module", "m1_tokenization", "--module",
                                  "m2_embeddings", "--public-only", "--jobs", "2",

@@ -52,9 +52,11 @@ def test_baselines_are_what_the_cases_assume(hostile_run):
         assert total(result) == expected, f"{base} on {select}:\n{summary(result)}"
 
 
-def test_no_student_code_ran_in_the_trusted_process(hostile_run):
+def test_no_student_code_ran_in_the_trusted_process(hostile_run, namespaces):
     """Hostile __eq__, __reduce__, __del__ … try to write into a folder only the trusted
     process can write; had any run there, a file would be waiting."""
+    if not namespaces:
+        pytest.skip("without a read-only file system the worker itself could write there")
     assert sorted(p.name for p in hostile_run.canary.iterdir()) == []
 
 

@@ -8,8 +8,14 @@ import json
 import pytest
 
 
+def command(hostile_run, name: str):
+    if name not in hostile_run.commands:
+        pytest.skip("without namespaces the worker can write where the grader's user can")
+    return hostile_run.commands[name]
+
+
 def test_forged_reports_are_never_written_and_the_real_one_is(hostile_run):
-    run = hostile_run.commands["forger"]
+    run = command(hostile_run, "forger")
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout == "", "with --output the report goes to the file only"
     report = json.loads(run.report)
@@ -25,7 +31,7 @@ def test_forged_reports_are_never_written_and_the_real_one_is(hostile_run):
 
 
 def test_a_submission_that_prints_a_report_cannot_replace_the_real_one(hostile_run):
-    run = hostile_run.commands["killer"]
+    run = command(hostile_run, "killer")
     assert run.returncode == 0, run.stderr[-2000:]
     report = json.loads(run.stdout)  # the whole of stdout is the grader's report
     assert report["score"] == 0 and report["max_score"] > 0
