@@ -167,22 +167,37 @@ class Sandbox:
     def pid_namespace(self) -> bool:
         return "--pid" in (namespace_prefix() or [])
 
+    @property
+    def private_user(self) -> bool:
+        """Whether the worker runs as a uid of its own: when the grader is root, and either a
+        mount namespace lets it reach Python or Python is open to every user anyway."""
+        if os.geteuid() != 0:
+            return False
+        return namespace_prefix() is not None or _open_to_everyone(
+            [sys.executable, sys.prefix, sys.base_prefix, str(REPO_ROOT / "autograder"),
+             str(self._base)])
+
     def _isolation(self) -> Isolation:
         prefix = namespace_prefix()
-        root = os.geteuid() == 0
         limits = {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                   "file_bytes": self.limits.file_bytes, "processes": self.limits.processes,
                   "open_files": self.limits.open_files, "output_bytes": self.limits.output_bytes}
         if prefix is None:
-            return Isolation("python audit hook refuses sockets (no network namespace here)",
-                             "none: the worker can read what the grader's user can",
-                             "the grader's own user", "the grader's own processes are visible",
-                             limits)
+            private = self.private_user
+            return Isolation(
+                "python audit hook refuses sockets (no network namespace here)",
+                "none: the worker can read what every user can" if private
+                else "none: the worker can read what the grader's user can",
+                "a dedicated unprivileged uid (no namespaces)" if private
+                else "the grader's own user, without capabilities",
+                "processes found by uid and stopped" if private
+                else "the grader's own processes are visible",
+                limits)
         return Isolation(
             "network namespace: no interfaces",
             "read-only file system, solutions and hidden suites hidden, the repository, home "
             "and temp directory show only what Python needs, private scratch tmpfs",
-            "a dedicated unprivileged uid" if root
+            "a dedicated unprivileged uid" if self.private_user
             else "the grader's own user without capabilities (user namespace)",
             "PID namespace: the worker sees only its own processes; all die with it"
             if self.pid_namespace else "the grader's PID namespace",
@@ -193,7 +208,7 @@ class Sandbox:
         self.stop()
         prefix = namespace_prefix()
         uid = 200_000 + (os.getpid() % 100_000) * 16 + next(_uid_counter) % 16 \
-            if os.geteuid() == 0 and prefix is not None else None
+            if self.private_user else None
         scratch = self._base / f"scratch-{self.restarts}"
         scratch.mkdir(mode=0o755)
         # Shown only as far as the worker needs them. /run holds the sockets of the
@@ -430,6 +445,23 @@ class Sandbox:
             return 0.0
 
     _output_budget = 1 << 62
+
+
+def _open_to_everyone(paths: list[str]) -> bool:
+    """Whether another uid could use these paths: every directory on the way searchable by
+    all, every path itself readable by all."""
+    for path in paths:
+        path = os.path.realpath(path)
+        parts = path.strip("/").split("/")
+        try:
+            for depth in range(len(parts)):
+                if not os.stat("/" + "/".join(parts[:depth])).st_mode & 0o001:
+                    return False
+            if not os.stat(path).st_mode & 0o004:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _find_worker(unshare_pid: int) -> int:
