@@ -737,6 +737,57 @@ CASES: list[Case] = [
 
 CASES_BY_NAME = {case.name: case for case in CASES}
 
+# ---------------------------------------------------------------------- run-wide requirements
+# At import: prints a forged report to its stdout and tries to write forged reports where the
+# grader writes (the --output path and its folder, the per-module part files of --jobs, its
+# working folder, its own code), saying on stderr what worked.
+FORGER = '''
+    import glob, json, os, sys
+    FORGED = json.dumps({"score": 100.0, "max_score": 100.0, "tests": [], "output": "FORGED"})
+    print(FORGED)
+    targets = ["@TARGET@", "@TARGET_DIR@/gradebook.csv", "@TARGET_DIR@/junit.xml",
+               os.path.join(os.path.dirname(__file__), "results.json")]
+    targets += [os.path.join(d, "part.json") for d in glob.glob("@TMP@/autograder-part-*")]
+    for target in targets:
+        try:
+            with open(target, "w") as f:
+                f.write(FORGED)
+            print("WROTE", target, file=sys.stderr)
+        except OSError as error:
+            print("REFUSED", target, error.strerror, file=sys.stderr)
+'''
+
+# At import: prints a forged report, then tries to kill the grader every way it can name.
+KILLER = '''
+    import json, os, signal
+    print(json.dumps({"score": 100.0, "max_score": 100.0, "tests": []}))
+    for attempt in (lambda: os.kill(os.getppid(), signal.SIGKILL),
+                    lambda: os.kill(-1, signal.SIGKILL)):
+        try:
+            attempt()
+        except OSError:
+            pass
+'''
+
+# Instructor-side grading of the toy course kept outside the repository: the submission
+# reads the course's solution and hidden tests.
+INSTRUCTOR_SUBMISSIONS = {
+    "reads_the_course": '''
+        import runpy
+
+        def add(a, b):
+            return runpy.run_path("@COURSE@/solutions/m1_tokenization/toy.py")["add"](a, b)
+
+        def count_pairs(ids):
+            source = open("@COURSE@/suites/m1_tokenization/test_toy_hidden.py").read()
+            return {(1, 1): 2} if "(1, 1): 2" in source else {}
+
+        def slow_square(x):
+            return runpy.run_path("@COURSE@/solutions/m1_tokenization/toy.py")["slow_square"](x)
+    ''',
+}
+
+
 # Determinism: an honest-looking submission whose answers depend on global randomness (against
 # the rules), set order and timing of nothing else, graded DETERMINISM_RUNS times concurrently.
 # The worker resets the global generators before every call and fixes the hash seed, so every

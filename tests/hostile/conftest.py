@@ -26,11 +26,12 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox.launcher import Limits, Sandbox, namespace_prefix
-from tests.hostile.cases import (CASES, DETERMINISM_BASE, DETERMINISM_CHANGES,
-                                 DETERMINISM_RUNS, DETERMINISM_SELECT, Case)
 from tests.engine.toy_course import submission as toy_submission
 from tests.engine.toy_course import write_course
-from tests.hostile.submissions import REPO_ROOT, AtImport, build
+from tests.hostile.cases import (CASES, DETERMINISM_BASE, DETERMINISM_CHANGES,
+                                 DETERMINISM_RUNS, DETERMINISM_SELECT, FORGER,
+                                 INSTRUCTOR_SUBMISSIONS, KILLER, Case)
+from tests.hostile.submissions import REPO_ROOT, AtImport, build, fill
 
 # Small limits keep the suite fast and light: two seconds per call, 384 MiB of memory, 4 MiB
 # of output per call, 200 000 containers per reply. The reference passes far within them.
@@ -93,16 +94,18 @@ def _reference_merge(ids, pair, new_id):
 
 @dataclass
 class HostileRun:
+    """Everything the suite graded, as plain result dicts (`GradeResult.to_dict()`)."""
+
     root: Path
-    sandbox_tmp: Path
+    sandbox_tmp: Path  # every sandbox of the run lives here, so leftovers can be found
     canary: Path
     server: AnswerServer
-    results: dict[str, dict] = field(default_factory=dict)
+    report_dir: Path  # where the command-line run writes its report
+    results: dict[str, dict] = field(default_factory=dict)  # case name -> result
     baselines: dict[tuple[str, tuple], dict] = field(default_factory=dict)
     repeats: list[dict] = field(default_factory=list)
     instructor: dict[str, dict] = field(default_factory=dict)
     commands: dict[str, "CommandRun"] = field(default_factory=dict)
-    report_dir: Path | None = None
 
     def result(self, case: Case) -> dict:
         return self.results[case.name]
@@ -116,8 +119,8 @@ def _grade_one(path: str, options: dict, sandbox_tmp: str) -> dict:
     tempfile.tempdir = sandbox_tmp
     from autograder.runner import grade
 
-    limits = dataclasses.replace(HOSTILE_LIMITS,
-                                 call_seconds=options.pop("call_seconds", HOSTILE_LIMITS.call_seconds))
+    seconds = options.pop("call_seconds", HOSTILE_LIMITS.call_seconds)
+    limits = dataclasses.replace(HOSTILE_LIMITS, call_seconds=seconds)
     try:
         result = grade(path, modules=["m1_tokenization"], limits=limits, **options)
     except BaseException:  # noqa: BLE001 - reported as the case's failure
@@ -138,70 +141,77 @@ def namespaces() -> bool:
 @pytest.fixture(scope="session")
 def hostile_run(tmp_path_factory) -> HostileRun:
     root = tmp_path_factory.mktemp("hostile")
-    sandbox_tmp = root / "tmp"
-    sandbox_tmp.mkdir()
-    canary = root / "canary"
-    canary.mkdir()
+    for folder in ("tmp", "canary", "reports", "commands"):
+        (root / folder).mkdir()
     server = AnswerServer(root / "answers.sock")
-    run = HostileRun(root, sandbox_tmp, canary, server, report_dir=root / "reports")
-    values = {"REPO": str(REPO_ROOT), "PORT": str(server.port), "CANARY": str(canary),
-              "TMP": str(sandbox_tmp), "SOCKET": str(server.unix_path)}
-    report_dir = root / "reports"
-    report_dir.mkdir()
-    values["TARGET"] = str(report_dir / "results.json")
-    values["TARGET_DIR"] = str(report_dir)
-    commands = _start_commands(root, values, sandbox_tmp)
-    jobs: dict[object, tuple[Path, dict]] = {}
-    course = write_course(root / "instructor")
-    values["COURSE"] = str(root / "instructor")
-    for name, source in INSTRUCTOR_SUBMISSIONS.items():
-        path = toy_submission(root / "instructor-submissions" / name,
-                              _fill(source, values))
-        jobs[("instructor", name)] = (path, {k: str(v) for k, v in course.items()})
-    # Cases whose defence needs namespaces are not even graded without them: a fork bomb or
-    # `kill -1` would then reach the machine itself.
-    for case in graded_cases():
-        path = build(root / "cases" / case.name, case.base, case.changes, values)
-        jobs[case.name] = (path, {"select": list(case.select),
-                                  "call_seconds": case.call_seconds})
-    for base in ("reference", "stubs"):
-        for select in {case.select for case in graded_cases()}:
-            path = build(root / "baselines" / f"{base}-{len(jobs)}", base, (), values)
-            jobs[("baseline", base, select)] = (path, {"select": list(select)})
-    # The same submission graded many times over, concurrently: the results must not differ.
-    repeated = build(root / "repeated", DETERMINISM_BASE, DETERMINISM_CHANGES, values)
-    for i in range(DETERMINISM_RUNS):
-        jobs[("repeat", i)] = (repeated, {"select": list(DETERMINISM_SELECT)})
+    run = HostileRun(root, root / "tmp", root / "canary", server, root / "reports")
+    values = {"REPO": str(REPO_ROOT), "PORT": str(server.port), "SOCKET": str(server.unix_path),
+              "CANARY": str(run.canary), "TMP": str(run.sandbox_tmp),
+              "TARGET": str(run.report_dir / "results.json"), "TARGET_DIR": str(run.report_dir),
+              "COURSE": str(root / "instructor")}
+    commands = _start_commands(root, values, run.sandbox_tmp)
+    jobs = _jobs(root, values)
     # What a full grading run has in the temp folder while speed tests run: the reference
     # worker's snapshot of the solutions. The `reference_snapshot_in_tmp` case hunts for it.
-    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(sandbox_tmp)
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(run.sandbox_tmp)
     reference_sandbox = Sandbox(REPO_ROOT / "solutions")
     tempfile.tempdir = saved_tempdir
-    # Slow cases first, so the pool ends together.
-    order = sorted(jobs, key=lambda key: -_expected_seconds(key))
-    context = multiprocessing.get_context("fork")
     try:
-        with ProcessPoolExecutor(PARALLEL, mp_context=context) as pool:
-            futures = {key: pool.submit(_grade_one, str(jobs[key][0]), jobs[key][1],
-                                        str(sandbox_tmp)) for key in order}
-            for key, future in futures.items():
-                try:
-                    outcome = future.result(timeout=CASE_DEADLINE)
-                except FutureTimeout:
-                    outcome = {"crashed": f"grading did not finish in {CASE_DEADLINE:g} s"}
-                if isinstance(key, str):
-                    run.results[key] = outcome
-                elif key[0] == "baseline":
-                    run.baselines[key[1:]] = outcome
-                elif key[0] == "instructor":
-                    run.instructor[key[1]] = outcome
-                else:
-                    run.repeats.append(outcome)
+        for key, outcome in _grade_all(jobs, run.sandbox_tmp).items():
+            kind, name = key
+            if kind == "case":
+                run.results[name] = outcome
+            elif kind == "baseline":
+                run.baselines[name] = outcome
+            elif kind == "instructor":
+                run.instructor[name] = outcome
+            else:
+                run.repeats.append(outcome)
         run.commands = {name: command.finish() for name, command in commands.items()}
         yield run
     finally:
         reference_sandbox.close()
         server.close()
+
+
+def _jobs(root: Path, values: dict[str, str]) -> dict[tuple, tuple[Path, dict]]:
+    """(kind, name) -> (submission, options of `grade`) for everything the suite grades."""
+    jobs: dict[tuple, tuple[Path, dict]] = {}
+    # Cases whose defence needs namespaces are not even graded without them: a fork bomb or
+    # `kill -1` would then reach the machine itself.
+    for case in graded_cases():
+        path = build(root / "cases" / case.name, case.base, case.changes, values)
+        jobs[("case", case.name)] = (path, {"select": list(case.select),
+                                            "call_seconds": case.call_seconds})
+    for base in ("reference", "stubs"):
+        for select in {case.select for case in graded_cases()}:
+            path = build(root / "baselines" / f"{base}-{len(jobs)}", base, (), values)
+            jobs[("baseline", (base, select))] = (path, {"select": list(select)})
+    # The same submission graded many times over, concurrently: the results must not differ.
+    repeated = build(root / "repeated", DETERMINISM_BASE, DETERMINISM_CHANGES, values)
+    for i in range(DETERMINISM_RUNS):
+        jobs[("repeat", i)] = (repeated, {"select": list(DETERMINISM_SELECT)})
+    # Instructor-side grading of a course kept elsewhere (the toy course).
+    course = write_course(root / "instructor")
+    for name, source in INSTRUCTOR_SUBMISSIONS.items():
+        path = toy_submission(root / "instructor-submissions" / name, fill(source, values))
+        jobs[("instructor", name)] = (path, {k: str(v) for k, v in course.items()})
+    return jobs
+
+
+def _grade_all(jobs: dict, sandbox_tmp: Path) -> dict[tuple, dict]:
+    """Grade every job in a pool of processes; slow ones first, so the pool ends together."""
+    order = sorted(jobs, key=lambda key: -_expected_seconds(key))
+    outcomes = {}
+    with ProcessPoolExecutor(PARALLEL, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {key: pool.submit(_grade_one, str(jobs[key][0]), jobs[key][1],
+                                    str(sandbox_tmp)) for key in order}
+        for key, future in futures.items():
+            try:
+                outcomes[key] = future.result(timeout=CASE_DEADLINE)
+            except FutureTimeout:
+                outcomes[key] = {"crashed": f"grading did not finish in {CASE_DEADLINE:g} s"}
+    return outcomes
 
 
 @dataclass
@@ -244,66 +254,10 @@ def _start_commands(root: Path, values: dict[str, str], sandbox_tmp: Path) -> di
             for name, (command, output) in runs.items()}
 
 
-# At import: prints a forged report to its stdout and tries to write forged reports where the
-# grader writes (the --output path and its folder, the per-module part files of --jobs, its
-# working folder, its own code), saying on stderr what worked.
-FORGER = '''
-    import glob, json, os, sys
-    FORGED = json.dumps({"score": 100.0, "max_score": 100.0, "tests": [], "output": "FORGED"})
-    print(FORGED)
-    targets = ["@TARGET@", "@TARGET_DIR@/gradebook.csv", "@TARGET_DIR@/junit.xml",
-               os.path.join(os.path.dirname(__file__), "results.json")]
-    targets += [os.path.join(d, "part.json") for d in glob.glob("@TMP@/autograder-part-*")]
-    for target in targets:
-        try:
-            with open(target, "w") as f:
-                f.write(FORGED)
-            print("WROTE", target, file=sys.stderr)
-        except OSError as error:
-            print("REFUSED", target, error.strerror, file=sys.stderr)
-'''
-
-# At import: prints a forged report, then tries to kill the grader every way it can name.
-KILLER = '''
-    import json, os, signal
-    print(json.dumps({"score": 100.0, "max_score": 100.0, "tests": []}))
-    for attempt in (lambda: os.kill(os.getppid(), signal.SIGKILL),
-                    lambda: os.kill(-1, signal.SIGKILL)):
-        try:
-            attempt()
-        except OSError:
-            pass
-'''
-
-# Instructor-side grading of the toy course kept outside the repository: the submission
-# reads the course's solution and hidden tests.
-INSTRUCTOR_SUBMISSIONS = {
-    "reads_the_course": '''
-        import runpy
-
-        def add(a, b):
-            return runpy.run_path("@COURSE@/solutions/m1_tokenization/toy.py")["add"](a, b)
-
-        def count_pairs(ids):
-            source = open("@COURSE@/suites/m1_tokenization/test_toy_hidden.py").read()
-            return {(1, 1): 2} if "(1, 1): 2" in source else {}
-
-        def slow_square(x):
-            return runpy.run_path("@COURSE@/solutions/m1_tokenization/toy.py")["slow_square"](x)
-    ''',
-}
-
-
-def _fill(code: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        code = code.replace(f"@{key}@", value)
-    return code
-
-
-def _expected_seconds(key) -> float:
+def _expected_seconds(key: tuple) -> float:
     slow = {"endless_generator": 5, "slow_import": 3, "infinite_loop": 3,
             "signals_ignored_loop": 3, "c_stack_overflow": 3, "fork_bomb": 2}
-    return slow.get(key, 1) if isinstance(key, str) else 1
+    return slow.get(key[1], 1) if key[0] == "case" else 1
 
 
 def leftover_processes(marker: str) -> list[str]:

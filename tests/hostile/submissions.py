@@ -95,7 +95,8 @@ def _copy_module(target: Path, stubs: bool) -> None:
                             encoding="utf-8")
 
 
-def _fill(code: str, values: dict[str, str]) -> str:
+def fill(code: str, values: dict[str, str]) -> str:
+    """`code` with its placeholders filled in, dedented."""
     for key, value in values.items():
         code = code.replace(f"@{key}@", value)
     return textwrap.dedent(code).strip("\n")
@@ -105,10 +106,10 @@ def _apply(root: Path, change, values: dict[str, str]) -> None:
     if isinstance(change, (Before, Body)):
         path = root / MODULE / change.file
         path.write_text(_patch_function(path.read_text(encoding="utf-8"), change,
-                                        _fill(change.code, values)), encoding="utf-8")
+                                        fill(change.code, values)), encoding="utf-8")
     elif isinstance(change, AtImport):
         path = root / MODULE / change.file
-        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + _fill(change.code, values)
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + fill(change.code, values)
                         + "\n", encoding="utf-8")
     elif isinstance(change, Write):
         path = root / change.path
@@ -116,12 +117,12 @@ def _apply(root: Path, change, values: dict[str, str]) -> None:
         if isinstance(change.content, bytes):
             path.write_bytes(change.content)
         else:
-            path.write_text(_fill(change.content, values) + "\n", encoding="utf-8")
+            path.write_text(fill(change.content, values) + "\n", encoding="utf-8")
     elif isinstance(change, Symlink):
         path = root / change.path
         _remove(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(_fill(change.target, values), path)
+        os.symlink(fill(change.target, values), path)
     elif isinstance(change, MakeDirectory):
         path = root / change.path
         _remove(path)
