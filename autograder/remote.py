@@ -32,6 +32,7 @@ __all__ = ["Student", "StudentError", "WorkerFailure", "Measurement", "RemoteObj
            "RemoteIterator"]
 
 DEFAULT_CALL_TIMEOUT = 10.0
+IMPORT_TIMEOUT = 30.0
 _ITERATOR_CHUNK = 4096
 _MAX_ITERATOR_ITEMS = 10_000_000
 _MAX_DIGEST_ITEMS = 100_000_000
@@ -202,12 +203,15 @@ class Student:
         return timeout if cap is None else min(timeout, cap)
 
     def request(self, message: dict, timeout: float | None = None) -> Any:
-        timeout = self.timeout_for(timeout)
+        call_timeout = self.timeout_for(timeout)
         self._ensure_started()
         target = message.get("target")
         if target and target[0] == "module" and target[1] not in self._imported:
-            self._import(target[1], timeout)
-        return self._exchange(message, timeout)
+            # A first import (numpy, torch …) on a loaded machine can outlast a short call
+            # timeout; it gets at least IMPORT_TIMEOUT, still within Limits.call_seconds.
+            requested = self.call_timeout if timeout is None else timeout
+            self._import(target[1], self.timeout_for(max(requested, IMPORT_TIMEOUT)))
+        return self._exchange(message, call_timeout)
 
     def _import(self, module: str, timeout: float) -> None:
         """Import a submission module on its own first, so an import that hangs is named as
