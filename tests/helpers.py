@@ -1,34 +1,221 @@
-"""Shared helpers for the repository's tests of the tests."""
+"""Shared helpers for the repository's tests of the tests.
+
+A wrong implementation is not a copy of a reference file but a small declarative spec: the
+reference file it replaces, its bug in one sentence, the exact edits (old text -> new text)
+that plant the bug, the suite files to grade (`select`) and the tests that must catch it
+(`caught_by`). Each module keeps its specs in tests/<module>/wrong_implementations.toml; at
+test time a spec is planted into a temporary copy of the reference module. Every `old` must
+occur exactly once in the current reference, so a spec that no longer fits its reference fails
+loudly, naming the spec, instead of silently grading a stale copy. `ModuleGradingChecks` holds
+the checks every module makes with them; docs/writing-tests.md describes the format.
+
+Also a command for whoever writes or reviews the specs:
+
+    .venv/bin/python -m tests.helpers check m1_tokenization        # every spec applies (fast)
+    .venv/bin/python -m tests.helpers show m1_tokenization NAME     # the bug as a diff
+    .venv/bin/python -m tests.helpers grade m1_tokenization [NAME ...] [--write]
+    .venv/bin/python -m tests.helpers table m1_tokenization        # the README table
+
+`grade` grades each wrong implementation with its `select` and compares the tests that fail
+with its `caught_by`; `--write` keeps the entries that still fail and adds the tests that newly
+do. Review that diff before committing it: a test that stops catching a bug is a weakened test.
+"""
 
 from __future__ import annotations
 
-import ast
+import argparse
+import difflib
+import json
+import re
 import shutil
+import sys
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
+
+from autograder.runner import grade
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO_ROOT / "solutions"
 EXERCISES = REPO_ROOT / "exercises"
+TESTS = REPO_ROOT / "tests"
 
 
-def replaced_file(wrong_file: Path) -> str:
-    """The reference file a wrong implementation replaces (its `REPLACES = "..."`)."""
-    tree = ast.parse(Path(wrong_file).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and getattr(node.targets[0], "id", None) == "REPLACES"):
-            return ast.literal_eval(node.value)
-    raise ValueError(f"{wrong_file} does not say which file it REPLACES")
+class SpecError(AssertionError):
+    """A spec that is malformed or does not fit the current reference."""
 
 
-def submission_with(tmp_path: Path, module: str, wrong_file: Path | None = None,
+@dataclass(frozen=True)
+class Edit:
+    """Replace `old` (or, with `through`, everything from `old` to the end of `through`)."""
+
+    old: str
+    new: str
+    through: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One reference file of `module` changed by exact edits: a wrong or alternative version."""
+
+    module: str
+    name: str
+    replaces: str
+    about: str
+    edits: tuple[Edit, ...]
+    select: tuple[str, ...] = ()
+    caught_by: tuple[str, ...] = ()
+    kind: str = "wrong"
+
+    @property
+    def reference(self) -> Path:
+        return SOLUTIONS / self.module / self.replaces
+
+    def source(self, reference: str | None = None) -> str:
+        """The replaced file: the reference (by default the current one) with the edits made."""
+        text = self.reference.read_text(encoding="utf-8") if reference is None else reference
+        spans = []
+        for number, edit in enumerate(self.edits, 1):
+            start, end = self._span(text, number, edit)
+            spans.append((start, end, edit.new))
+        spans.sort()
+        for (_, end, _), (start, _, _) in zip(spans, spans[1:]):
+            if start < end:
+                raise self._error("two edits overlap")
+        pieces, position = [], 0
+        for start, end, new in spans:
+            pieces += [text[position:start], new]
+            position = end
+        return "".join(pieces) + text[position:]
+
+    def plant(self, module_dir: Path) -> None:
+        """Write the changed file into `module_dir`, a copy of the reference module."""
+        (Path(module_dir) / self.replaces).write_text(self.source(), encoding="utf-8")
+
+    def diff(self) -> str:
+        reference = self.reference.read_text(encoding="utf-8")
+        return "".join(difflib.unified_diff(
+            reference.splitlines(keepends=True), self.source(reference).splitlines(keepends=True),
+            f"solutions/{self.module}/{self.replaces}", f"{self.kind} {self.name}"))
+
+    def _span(self, text: str, number: int, edit: Edit) -> tuple[int, int]:
+        start = self._find(text, number, "old", edit.old)
+        if edit.through is None:
+            return start, start + len(edit.old)
+        end = self._find(text, number, "through", edit.through)
+        if end < start + len(edit.old):
+            raise self._error(f"edit {number}: `through` does not come after `old`")
+        return start, end + len(edit.through)
+
+    def _find(self, text: str, number: int, key: str, snippet: str) -> int:
+        at = text.find(snippet)
+        if not snippet or at < 0 or text.find(snippet, at + 1) >= 0:
+            first = next((line for line in snippet.splitlines() if line.strip()), snippet)
+            raise self._error(f"edit {number}: `{key}` occurs {text.count(snippet)} times in "
+                              f"solutions/{self.module}/{self.replaces} (must be once); "
+                              f"it starts {first.strip()!r}")
+        return at
+
+    def _error(self, message: str) -> SpecError:
+        return SpecError(f"{self.kind} implementation {self.name!r} of {self.module} "
+                         f"({_shown(spec_file(self.module))}): {message}")
+
+
+def spec_file(module: str) -> Path:
+    return TESTS / module / "wrong_implementations.toml"
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+
+
+@dataclass
+class _SpecFile:
+    wrong: list[Change] = field(default_factory=list)
+    alternative: list[Change] = field(default_factory=list)
+
+
+_parsed: dict[tuple[Path, str], _SpecFile] = {}
+
+
+def _load(module: str) -> _SpecFile:
+    path = spec_file(module)
+    text = path.read_text(encoding="utf-8")
+    if (path, text) not in _parsed:
+        _parsed[path, text] = _parse(path, text, module)
+    return _parsed[path, text]
+
+
+def _parse(path: Path, text: str, module: str) -> _SpecFile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"{_shown(path)}: {error}") from None
+    unknown = set(data) - {"select", "wrong", "alternative"}
+    if unknown:
+        raise SpecError(f"{_shown(path)}: unknown top-level keys {sorted(unknown)}")
+    default_select = data.get("select", {})
+    specs = _SpecFile()
+    seen: set[str] = set()
+    for kind in ("wrong", "alternative"):
+        for index, entry in enumerate(data.get(kind, []), 1):
+            where = f"{_shown(path)}: [[{kind}]] number {index}"
+            name = entry.get("name")
+            if not isinstance(name, str) or not re.fullmatch(r"\w+", name, re.A):
+                raise SpecError(f"{where}: `name` must be a word of letters, digits and _")
+            where += f" ({name})"
+            if name in seen:
+                raise SpecError(f"{where}: the name is used twice")
+            seen.add(name)
+            text_key = "bug" if kind == "wrong" else "about"
+            required = {"name", "replaces", text_key, "edit"}
+            allowed = required | {"select"} | ({"caught_by"} if kind == "wrong" else set())
+            if required - set(entry) or set(entry) - allowed:
+                raise SpecError(f"{where}: missing {sorted(required - set(entry))}, "
+                                f"unknown {sorted(set(entry) - allowed)}")
+            select = entry.get("select", default_select.get(entry["replaces"], []))
+            edits = []
+            for edit in entry["edit"]:
+                if (not isinstance(edit, dict) or set(edit) - {"old", "new", "through"}
+                        or not {"old", "new"} <= set(edit)
+                        or not all(isinstance(v, str) for v in edit.values())):
+                    raise SpecError(f"{where}: an edit has the texts `old`, `new` and maybe "
+                                    f"`through`, not {edit!r:.80}")
+                edits.append(Edit(edit["old"], edit["new"], edit.get("through")))
+            texts = (entry["replaces"], entry[text_key])
+            lists = (select, entry.get("caught_by", []))
+            if not all(isinstance(x, str) for x in texts) or not all(
+                    isinstance(x, list) and all(isinstance(i, str) for i in x) for x in lists):
+                raise SpecError(f"{where}: `replaces` and `{text_key}` are texts, `select` and "
+                                "`caught_by` lists of texts")
+            change = Change(module, name, entry["replaces"], entry[text_key], tuple(edits),
+                            tuple(select), tuple(entry.get("caught_by", ())), kind)
+            if not change.reference.is_file():
+                raise SpecError(f"{where}: there is no solutions/{module}/{change.replaces}")
+            getattr(specs, kind).append(change)
+    return specs
+
+
+def wrong_implementations(module: str) -> list[Change]:
+    """The wrong implementations of `module`, in the order of its spec file."""
+    return list(_load(module).wrong)
+
+
+def alternatives(module: str) -> list[Change]:
+    """Correct implementations that differ from the reference (they must keep every point)."""
+    return list(_load(module).alternative)
+
+
+def submission_with(tmp_path: Path, module: str, change: Change | None = None,
                     source: Path = SOLUTIONS) -> Path:
-    """A submission folder: the reference `module` with one file replaced by `wrong_file`."""
-    root = Path(tmp_path) / (Path(wrong_file).stem if wrong_file else "reference")
+    """A submission folder: the reference `module`, with one file changed by `change`."""
+    root = Path(tmp_path) / (change.name if change else "reference")
     shutil.copytree(source / module, root / module,
                     ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    if wrong_file is not None:
-        shutil.copyfile(wrong_file, root / module / replaced_file(wrong_file))
+    if change is not None:
+        change.plant(root / module)
     return root
 
 
@@ -37,5 +224,233 @@ def stub_submission(tmp_path: Path, module: str) -> Path:
     return submission_with(Path(tmp_path) / "stubs", module, source=EXERCISES)
 
 
-def wrong_implementations(module: str) -> list[Path]:
-    return sorted((REPO_ROOT / "tests" / module / "wrong").glob("*.py"))
+# ---------------------------------------------------------------- checks the modules share
+
+def base_name(record_name: str) -> str:
+    """A grade record's name without its parameters: "bpe: merge_pair[x]" -> "bpe: merge_pair"."""
+    return record_name.split("[", 1)[0]
+
+
+def catches(record_names: set[str], entry: str) -> bool:
+    """Whether a CAUGHT_BY entry names one of these records: with parameters it names exactly
+    one case, without them any case of the test."""
+    return entry in record_names or entry in {base_name(name) for name in record_names}
+
+
+def assert_specs_apply(module: str) -> None:
+    """Every spec plants a change that compiles and differs from the reference."""
+    problems = []
+    for change in wrong_implementations(module) + alternatives(module):
+        try:
+            text = change.source()
+            compile(text, f"{change.kind} {change.name}", "exec")
+        except (SpecError, SyntaxError) as error:
+            problems.append(str(error))
+            continue
+        if text == change.reference.read_text(encoding="utf-8"):
+            problems.append(f"{change.name}: the edits change nothing")
+    assert not problems, "\n".join(problems)
+
+
+class ModuleGradingChecks:
+    """The checks every module's tests of the tests make; a module's test file subclasses this
+    as `Test...` and says which module it is and what its suites promise:
+
+    the reference passes every test and scores 100/100 with at least `hidden_at_least` hidden
+    tests; the generated stubs score 0 with a hint on every test; and each wrong implementation
+    of wrong_implementations.toml applies to the current reference and, graded with its
+    `select`, loses points in every test of its `caught_by`, with a hint, while some other test
+    still passes. A `caught_by` entry names a test of the reference grade, parameters included
+    when `caught_by_exact`, and in the `caught_by_suite` ("hidden") when that is set.
+    """
+
+    module: str
+    hidden_at_least: int
+    caught_by_exact = True
+    caught_by_suite: str | None = None
+
+    def pytest_generate_tests(self, metafunc):
+        if "wrong" in metafunc.fixturenames:
+            wrong = wrong_implementations(self.module)
+            metafunc.parametrize("wrong", wrong, ids=[w.name for w in wrong])
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def reference_result(cls, tmp_path_factory):
+        return grade(submission_with(tmp_path_factory.mktemp("reference"), cls.module),
+                     modules=[cls.module])
+
+    def test_every_wrong_implementation_applies_to_the_current_reference(self):
+        assert_specs_apply(self.module)
+
+    def test_every_wrong_implementation_says_what_to_grade_and_what_catches_it(self):
+        vague = [w.name for w in wrong_implementations(self.module)
+                 if not (w.select and w.caught_by)]
+        assert not vague, f"no select or no caught_by: {vague}"
+
+    @pytest.mark.slow
+    def test_reference_scores_full_marks(self, reference_result):
+        failed = [(t.name, t.output) for t in reference_result.tests if t.status != "passed"]
+        assert not failed, failed
+        assert reference_result.score == reference_result.max_score == 100
+        assert not reference_result.notes, reference_result.notes
+        hidden = [t for t in reference_result.tests if t.suite == "hidden" and t.points > 0]
+        assert len(hidden) >= self.hidden_at_least, len(hidden)
+
+    @pytest.mark.slow
+    def test_caught_by_names_tests_that_exist(self, reference_result):
+        suites: dict[str, set[str]] = {}
+        for test in reference_result.tests:
+            suites.setdefault(test.name, set()).add(test.suite)
+        problems = []
+        for wrong in wrong_implementations(self.module):
+            for entry in wrong.caught_by:
+                found = {suite for name, where in suites.items()
+                         if (entry == name if self.caught_by_exact else catches({name}, entry))
+                         for suite in where}
+                if len(found) != 1 or self.caught_by_suite not in (None, *found):
+                    problems.append(f"{wrong.name}: {entry!r} is in the suites {sorted(found)}")
+        assert not problems, problems
+
+    @pytest.mark.slow
+    def test_stubs_score_zero_with_a_hint_on_every_test(self, tmp_path):
+        result = grade(stub_submission(tmp_path, self.module), modules=[self.module])
+        assert result.max_score == 100
+        passed = [t.name for t in result.tests if t.status == "passed"]
+        assert not passed, passed
+        assert result.score == 0
+        without_hint = [t.name for t in result.tests if not t.hint.strip()]
+        assert not without_hint, without_hint
+        assert all(t.points > 0 for t in result.tests if t.suite == "hidden")
+
+    @pytest.mark.slow
+    def test_wrong_implementation_loses_points(self, wrong, tmp_path):
+        result = grade(submission_with(tmp_path, self.module, wrong), modules=[self.module],
+                       select=list(wrong.select))
+        assert result.tests, f"{wrong.name}: nothing was graded for {list(wrong.select)}"
+        # A bug is specific: the other tests of these files still pass (and the grader works).
+        assert any(t.status == "passed" for t in result.tests), result.tests[0].output
+        assert result.score < result.max_score, f"{wrong.name} kept every point"
+        failed = {t.name for t in result.tests if t.status != "passed"}
+        missed = [entry for entry in wrong.caught_by if not catches(failed, entry)]
+        assert not missed, f"{wrong.name} passed tests that should catch it: {missed}"
+        no_hint = [t.name for t in result.tests if t.status != "passed" and not t.hint.strip()]
+        assert not no_hint, no_hint
+
+
+# ---------------------------------------------------------------- the command
+
+def _failed_tests(change: Change, tmp: Path) -> list[str]:
+    """The record names of the tests that fail on `change`, graded with its SELECT."""
+    result = grade(submission_with(tmp, change.module, change), modules=[change.module],
+                   select=list(change.select) or None)
+    if not any(t.status == "passed" for t in result.tests):
+        raise SystemExit(f"{change.name}: no selected test passed; is the grader working? "
+                         + (result.tests[0].output[:300] if result.tests else str(result.notes)))
+    return [t.name for t in result.tests if t.status != "passed"]
+
+
+def _write_caught_by(module: str, name: str, tests: list[str]) -> None:
+    """Rewrite one spec's `caught_by` array in place, leaving the rest of the file as it is."""
+    path = spec_file(module)
+    text = path.read_text(encoding="utf-8")
+    match = re.compile(rf'(^\[\[wrong\]\]\nname = "{re.escape(name)}"\n'
+                       r'(?:(?!\[\[)(?!caught_by = ).*\n)*)(caught_by = \[\n(?:    .*\n)*\]\n)?',
+                       re.M).search(text)
+    if match is None:
+        raise SystemExit(f"{path}: no [[wrong]] named {name}")
+    array = "caught_by = [\n" + "".join(f"    {json.dumps(t, ensure_ascii=False)},\n"
+                                          for t in tests) + "]\n"
+    path.write_text(text[:match.start()] + match.group(1) + array + text[match.end():],
+                    encoding="utf-8")
+
+
+def readme_table(module: str) -> str:
+    """The README's table of wrong implementations, one section per replaced file."""
+    by_file: dict[str, list[Change]] = {}
+    for change in wrong_implementations(module):
+        by_file.setdefault(change.replaces, []).append(change)
+    out = []
+    for replaced, changes in by_file.items():
+        out += [f"### `{replaced}`", "", "| wrong implementation | bug | caught by |",
+                "| --- | --- | --- |"]
+        for change in sorted(changes, key=lambda c: c.name):
+            caught = "<br>".join(f"`{entry}`" for entry in change.caught_by)
+            cells = [f"`{change.name}`", change.about, caught]
+            out.append("| " + " | ".join(cell.replace("|", r"\|") for cell in cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.helpers",
+        description="Check, show and regrade the wrong implementations of a module.")
+    parser.add_argument("command", choices=["check", "show", "grade", "table"])
+    parser.add_argument("module")
+    parser.add_argument("names", nargs="*", help="wrong implementations (default: all)")
+    parser.add_argument("--write", action="store_true",
+                        help="grade: make each CAUGHT_BY exactly the tests that fail")
+    args = parser.parse_args(argv)
+    if not spec_file(args.module).is_file():
+        parser.error(f"no {_shown(spec_file(args.module))}")
+    try:
+        changes = wrong_implementations(args.module) + alternatives(args.module)
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        return 1
+    unknown = set(args.names) - {c.name for c in changes}
+    if unknown:
+        parser.error(f"unknown names: {', '.join(sorted(unknown))}")
+    chosen = [c for c in changes if not args.names or c.name in args.names]
+    if args.command == "check":
+        try:
+            assert_specs_apply(args.module)
+        except AssertionError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"{len(changes)} specs of {args.module} apply to the current reference "
+              f"({len(alternatives(args.module))} of them alternatives)")
+    elif args.command == "show":
+        for change in chosen:
+            print(f"# {change.name}: {change.about}\n{change.diff()}")
+    elif args.command == "table":
+        print(readme_table(args.module), end="")
+    else:
+        return _grade_command(args.module, [c for c in chosen if c.kind == "wrong"], args.write)
+    return 0
+
+
+def _grade_command(module: str, changes: list[Change], write: bool) -> int:
+    import tempfile
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console, changed = Console(), 0
+    with Progress(console=console) as progress, tempfile.TemporaryDirectory() as tmp:
+        task = progress.add_task("grading", total=len(changes))
+        for change in changes:
+            in_order = _failed_tests(change, Path(tmp))
+            failed = set(in_order)
+            kept = [entry for entry in change.caught_by if catches(failed, entry)]
+            lost = [entry for entry in change.caught_by if entry not in kept]
+            gained = [test for test in dict.fromkeys(base_name(n) for n in in_order)
+                      if test not in {base_name(entry) for entry in kept}]
+            if lost or gained:
+                changed += 1
+                progress.console.print(
+                    f"[bold]{change.name}[/]:"
+                    + "".join(f"\n  [red]- {entry}[/] (passes now)" for entry in lost)
+                    + "".join(f"\n  [green]+ {test}[/]" for test in gained))
+                if write:
+                    _write_caught_by(module, change.name, kept + gained)
+            progress.advance(task)
+    verb = "rewritten" if write else "differ"
+    console.print(f"{len(changes)} graded, {changed} CAUGHT_BY {verb}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO_ROOT))
+    raise SystemExit(main())
