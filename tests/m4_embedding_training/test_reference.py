@@ -4,21 +4,20 @@ batched trainer against a plain loop, the corpus, and fairness of the training t
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from autograder.runner import grade
-from tests.helpers import SOLUTIONS, submission_with
+from tests.helpers import SOLUTIONS, alternatives, submission_with
 
 MODULE = "m4_embedding_training"
 sys.path.insert(0, str(SOLUTIONS))
 
 from m4_embedding_training import architectures, contrastive, corpus, skipgram  # noqa: E402
 
-ALTERNATIVES = Path(__file__).parent / "alternatives"
+PLAIN_LOOP = {a.name: a for a in alternatives(MODULE)}["plain_loop_skipgram"]
 
 
 def test_sgns_gradients_match_finite_differences():
@@ -138,7 +137,7 @@ def test_masked_attention_matches_torch_sdpa():
 @pytest.mark.slow
 def test_a_plain_sgns_step_loop_passes_the_training_tests(tmp_path):
     """The hidden thresholds are fair: the loop students write first (no batching) passes."""
-    alternative = ALTERNATIVES / "plain_loop_skipgram.py"
+    alternative = PLAIN_LOOP  # wrong_implementations.toml
     result = grade(submission_with(tmp_path, MODULE, alternative), modules=[MODULE],
                    select=["test_train_hidden.py"])
     failed = [(t.name, t.output) for t in result.tests if t.status != "passed"]
