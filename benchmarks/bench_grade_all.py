@@ -3,7 +3,7 @@
     python benchmarks/bench_grade_all.py [--submissions 200] [--jobs 1 2] [--select FILE ...]
 
 Generates a class of Module 1 submissions — the reference, the stubs, every plausible wrong
-implementation of tests/m1_tokenization/wrong/, and hostile ones (an infinite loop, a crash at
+implementation of tests/m1_tokenization/wrong_implementations.toml, and hostile ones (an infinite loop, a crash at
 import, `os._exit`, a memory hog, an output flood, a syntax error, a network call, a read of
 the hidden tests) — and grades them into a fresh gradebook once per `--jobs` value, with the
 hidden suite files given by `--select` (by default three quick ones, so a run takes minutes,
@@ -35,7 +35,7 @@ from autograder.instructor import grade_all  # noqa: E402
 from autograder.instructor.gradebook import Gradebook  # noqa: E402
 from autograder.instructor.submissions import find_submissions  # noqa: E402
 from autograder.runner import EXERCISES, SOLUTIONS, SUITES  # noqa: E402
-from tests.helpers import replaced_file, wrong_implementations  # noqa: E402
+from tests.helpers import Change, wrong_implementations  # noqa: E402
 
 MODULE = "m1_tokenization"
 DEFAULT_SELECT = ["test_bpe.py", "test_pair_counts_and_merge.py", "test_pretokenize.py"]
@@ -58,7 +58,7 @@ def build_class(root: Path, size: int) -> dict[str, str]:
     reference = SOLUTIONS / MODULE
     stubs = EXERCISES / MODULE
     ignore = shutil.ignore_patterns("tests", "__pycache__")
-    plan: list[tuple[str, Path, Path | None, str | None]] = []
+    plan: list[tuple[str, Path, Change | None, str | None]] = []
     plan += [("hostile", reference, None, code) for code in HOSTILE.values()]
     plan += [("wrong", reference, wrong, None) for wrong in wrong_implementations(MODULE)]
     while len(plan) < size:
@@ -70,7 +70,7 @@ def build_class(root: Path, size: int) -> dict[str, str]:
         folder = root / student / MODULE
         shutil.copytree(source, folder, ignore=ignore)
         if wrong is not None:
-            shutil.copyfile(wrong, folder / replaced_file(wrong))
+            wrong.plant(folder)
         if code is not None:  # a later definition replaces the reference's at import
             bpe = folder / "bpe.py"
             bpe.write_text(bpe.read_text() + "\n\n" + code)
