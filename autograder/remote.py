@@ -27,6 +27,9 @@ from typing import Any, Iterator
 
 from autograder.codec import CodecError, Decoder, Encoder, Handle, Stream
 from autograder.sandbox.launcher import CallTimedOut, Limits, Sandbox, WorkerFailure
+# One measurement record for both ways of running code under test: sandboxed here, in-process
+# in the students' conftest.
+from autograder.student_conftest import Measurement
 
 __all__ = ["Student", "StudentError", "WorkerFailure", "Measurement", "RemoteObject",
            "RemoteIterator"]
@@ -83,17 +86,6 @@ def _student_error(description: dict) -> StudentError:
     error = cls.__new__(cls)
     StudentError.__init__(error, types[0], message if isinstance(message, str) else "", where)
     return error
-
-
-@dataclass
-class Measurement:
-    """What the trusted side saw of the worker during a `with student.measure():` block."""
-
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0
-    peak_rss_bytes: int = 0
-    baseline_rss_bytes: int = 0
-    restarted: bool = False
 
 
 @dataclass
