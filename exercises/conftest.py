@@ -50,18 +50,18 @@ class InProcessStudent:
 
     def module(self, module: str) -> Any:
         """Import `module` from this folder, even if a same-named package from another folder
-        (the stubs, say) was imported into this process before."""
-        loaded = importlib.import_module(module)
-        if not self._is_ours(loaded):
-            top = module.split(".")[0]
+        (the stubs, or a copy that is gone by now) was imported into this process before."""
+        top = module.split(".")[0]
+        loaded = sys.modules.get(top)
+        if loaded is not None and not self._is_ours(loaded):
             for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
                 del sys.modules[name]
+            importlib.invalidate_caches()
+        if sys.path[:1] != [str(self.root)]:
             if str(self.root) in sys.path:
                 sys.path.remove(str(self.root))
             sys.path.insert(0, str(self.root))
-            importlib.invalidate_caches()
-            loaded = importlib.import_module(module)
-        return loaded
+        return importlib.import_module(module)
 
     def _is_ours(self, module: Any) -> bool:
         location = getattr(module, "__file__", None)

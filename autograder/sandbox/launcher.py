@@ -9,6 +9,7 @@ a timeout, a crash, an output flood or a memory overrun. Everything it reports a
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
@@ -19,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from dataclasses import dataclass, field
@@ -86,17 +88,36 @@ class _OutputTail:
         self._keep = keep
         self._tail = bytearray()
         self._lock = threading.Lock()
+        self._fd = stream.fileno()
         self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
         self._thread.start()
 
     def _pump(self, stream) -> None:
-        for chunk in iter(lambda: stream.read1(1 << 16), b""):
+        while True:
+            chunk = stream.read1(1 << 16)
+            if not chunk:
+                return
             with self._lock:
                 self.total += len(chunk)
                 self._tail += chunk
                 del self._tail[: -self._keep]
 
+    def settle(self, within: float = 0.5) -> None:
+        """Wait (briefly) until what the worker printed before its reply has been read: the
+        reply can arrive on its own pipe before this thread has caught up with the output."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            try:
+                pending = struct.unpack("i", fcntl.ioctl(self._fd, termios.FIONREAD, b"\0" * 4))[0]
+            except OSError:
+                return
+            if pending == 0:
+                time.sleep(0.002)  # the last chunk may be between read1 and the lock
+                return
+            time.sleep(0.002)
+
     def take(self) -> str:
+        self.settle()
         with self._lock:
             text = self._tail.decode("utf-8", errors="replace")
             self._tail.clear()
