@@ -49,7 +49,7 @@ def byt5_encode(text: str, add_eos: bool = True) -> list[int]:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('Encode to UTF-8, add 3 to every byte, append 1 when add_eos.')
+    raise NotImplementedError("ByT5's ids for the text's UTF-8 bytes; lesson section “No tokenizer at all: bytes and characters”.")
 
 
 def byt5_decode(ids: Iterable[int]) -> str:
@@ -69,7 +69,7 @@ def byt5_decode(ids: Iterable[int]) -> str:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('Reject ids outside 0..258; skip 0, 1, 2; bytes(id - 3); decode, ignoring errors.')
+    raise NotImplementedError('Text back from ByT5 ids, and rejecting ids that are not ByT5 byte ids; lesson section “No tokenizer at all: bytes and characters”.')
 
 
 def canine_encode(text: str) -> list[int]:
@@ -85,7 +85,7 @@ def canine_encode(text: str) -> list[int]:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('One id per code point, between CANINE_CLS and CANINE_SEP.')
+    raise NotImplementedError("CANINE's ids for the text, one per character between its two special ids; lesson section “No tokenizer at all: bytes and characters”.")
 
 
 def canine_hash_buckets(codepoints: Sequence[int] | np.ndarray, num_hashes: int = 8,
@@ -108,7 +108,7 @@ def canine_hash_buckets(codepoints: Sequence[int] | np.ndarray, num_hashes: int 
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('Validate; then ((cp[:, None] + 1) * primes[None, :num_hashes]) % num_buckets.')
+    raise NotImplementedError("CANINE's hash buckets of each code point, one column per hash, and rejecting bad input; lesson section “No tokenizer at all: bytes and characters”.")
 
 
 def sequence_lengths(count_tokens: Callable[[str], int],
@@ -129,7 +129,7 @@ def sequence_lengths(count_tokens: Callable[[str], int],
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('Per language, three lengths; leave out EOS, [CLS] and [SEP].')
+    raise NotImplementedError('The three sequence lengths of every language; lesson section “No tokenizer at all: bytes and characters”.')
 
 
 def token_edit_distance(a: Sequence[int], b: Sequence[int]) -> int:
@@ -146,7 +146,7 @@ def token_edit_distance(a: Sequence[int], b: Sequence[int]) -> int:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('Classic DP over prefixes, one row at a time.')
+    raise NotImplementedError('The Levenshtein distance between two id sequences; lesson section “No tokenizer at all: bytes and characters”.')
 
 
 def typo_damage(encode: Callable[[str], list[int]], clean: str, noisy: str) -> int:
@@ -163,4 +163,4 @@ def typo_damage(encode: Callable[[str], list[int]], clean: str, noisy: str) -> i
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    raise NotImplementedError('The edit distance between the two encodings.')
+    raise NotImplementedError('How many edits a typo costs once both texts are encoded; lesson section “No tokenizer at all: bytes and characters”.')

@@ -61,7 +61,7 @@ def render_chat(messages: list[dict], style: str, add_generation_prompt: bool = 
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    raise NotImplementedError('Validate, then build the string message by message for the chosen style.')
+    raise NotImplementedError('The prompt string of the chosen chat template, and rejecting conversations it cannot render; lesson section “Special tokens and chat templates”.')
 
 
 
@@ -75,7 +75,7 @@ def count_bos(ids: Sequence[int], bos_id: int) -> int:
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    raise NotImplementedError('Count the positions equal to bos_id.')
+    raise NotImplementedError('The number of BOS ids in a sequence; lesson section “Special tokens and chat templates”.')
 
 
 def has_double_bos(ids: Sequence[int], bos_id: int) -> bool:
@@ -89,7 +89,7 @@ def has_double_bos(ids: Sequence[int], bos_id: int) -> bool:
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    raise NotImplementedError('Look at the first two ids only.')
+    raise NotImplementedError('Whether a sequence shows the doubled-BOS bug; lesson section “Special tokens and chat templates”.')
 
 
 def hidden_passengers(tokenizer, text: str) -> dict[str, list[int]]:
@@ -111,7 +111,7 @@ def hidden_passengers(tokenizer, text: str) -> dict[str, list[int]]:
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    raise NotImplementedError('Encode both ways; find the plain ids as a contiguous run inside the full ids.')
+    raise NotImplementedError('The ids a tokenizer adds before and after a text; lesson section “Special tokens and chat templates”.')
 
 
 def encode_chat(tokenizer, messages: list[dict], style: str,
@@ -129,4 +129,4 @@ def encode_chat(tokenizer, messages: list[dict], style: str,
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    raise NotImplementedError('Render with render_chat, then encode without adding special tokens.')
+    raise NotImplementedError('The ids of a rendered chat prompt, each special token present once; lesson section “Special tokens and chat templates”.')

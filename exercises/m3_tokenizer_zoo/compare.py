@@ -79,7 +79,7 @@ class ZooTokenizer:
         Trap: decode the ids one at a time, not the whole list (that gives one string);
         a piece of a multi-byte character shows as "�", which is the lesson, not a bug.
         """
-        raise NotImplementedError('Decode each id on its own.')
+        raise NotImplementedError('What every id looks like on its own; lesson section “The same text through many tokenizers”.')
 
     def count(self, text: str) -> int:
         """Tokens of the text alone (no special tokens): what the token tax counts."""
@@ -113,7 +113,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: `Tokenizer.encode` returns an `Encoding`, not a list: return its `.ids`, and
         pass `add_special_tokens` through.
         """
-        raise NotImplementedError('Tokenizer.encode gives an Encoding; you need its ids.')
+        raise NotImplementedError("The Hugging Face tokenizer's ids for a text, with or without special tokens; lesson section “The same text through many tokenizers”.")
 
     def decode(self, ids: Iterable[int]) -> str:
         """Text of `ids`, special tokens included.
@@ -123,7 +123,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: Hugging Face's `decode` skips special tokens by default, which hides exactly
         the passengers this module is about: pass `skip_special_tokens=False`.
         """
-        raise NotImplementedError('Decode with the tokenizer, keeping the special tokens.')
+        raise NotImplementedError('Text back from ids with the Hugging Face tokenizer, special tokens included; lesson section “The same text through many tokenizers”.')
 
     def special_tokens(self) -> dict[str, int]:
         """`{token: id}` of the special tokens (added tokens marked special).
@@ -133,7 +133,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: not every added token is special (`AddedToken.special`); the added-tokens
         table maps id -> token, and you want token -> id.
         """
-        raise NotImplementedError('Invert get_added_tokens_decoder(), keeping the tokens marked special.')
+        raise NotImplementedError("The Hugging Face tokenizer's special tokens, string to id; lesson section “The same text through many tokenizers”.")
 
 
 class TiktokenTokenizer(ZooTokenizer):
@@ -156,7 +156,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Hugging Face, so pass `allowed_special="all"`. There is nothing to add for
         `add_special_tokens`: cl100k_base has no BOS.
         """
-        raise NotImplementedError('tiktoken refuses special-token text unless you allow it.')
+        raise NotImplementedError("tiktoken's ids for a text, with text that spells a special token; lesson section “The same text through many tokenizers”.")
 
     def decode(self, ids: Iterable[int]) -> str:
         """Text of `ids`; bytes that are not valid UTF-8 become "�".
@@ -166,7 +166,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Trap: decoding bytes strictly crashes on half a character: keep tiktoken's
         `errors="replace"`.
         """
-        raise NotImplementedError("Decode with errors='replace' so half a character cannot crash.")
+        raise NotImplementedError('Text back from tiktoken ids, even ids that end inside a character; lesson section “The same text through many tokenizers”.')
 
     def special_tokens(self) -> dict[str, int]:
         """`{token: id}` of the encoding's special tokens.
@@ -176,7 +176,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Trap: `special_tokens_set` holds the strings only; look each id up with
         `encode_single_token`.
         """
-        raise NotImplementedError('special_tokens_set holds the strings; encode_single_token gives each id.')
+        raise NotImplementedError("The tiktoken encoding's special tokens, string to id; lesson section “The same text through many tokenizers”.")
 
 
 class BPEAdapter(ZooTokenizer):
@@ -294,7 +294,7 @@ def token_tax(count_tokens: Callable[[str], int], texts: dict[str, str],
 
     Lesson: course/m3_tokenizer_zoo.md#the-token-tax
     """
-    raise NotImplementedError("Count every text once; divide each count by the baseline's count.")
+    raise NotImplementedError("Each language's token count relative to the baseline's; lesson section “The token tax”.")
 
 
 def tax_breakdown(count_tokens: Callable[[str], int], texts: dict[str, str],
@@ -322,7 +322,7 @@ def tax_breakdown(count_tokens: Callable[[str], int], texts: dict[str, str],
 
     Lesson: course/m3_tokenizer_zoo.md#the-token-tax
     """
-    raise NotImplementedError('Bytes and tokens per language; both ratios against the baseline.')
+    raise NotImplementedError('The token tax split into a script factor and a vocabulary factor; lesson section “The token tax”.')
 
 
 # ---------------------------------------------------------------------------- showdown

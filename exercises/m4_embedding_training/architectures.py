@@ -42,7 +42,7 @@ def causal_mask(n: int) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    raise NotImplementedError('np.tril of an all-True [n, n] matrix (or j <= i with broadcast aranges).')
+    raise NotImplementedError('The causal mask: which positions each position may attend to; lesson section “Encoders and decoders”.')
 
 
 def padding_mask(lengths: Sequence[int], n: int) -> np.ndarray:
@@ -57,7 +57,7 @@ def padding_mask(lengths: Sequence[int], n: int) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    raise NotImplementedError('Compare np.arange(n)[None, :] < np.asarray(lengths)[:, None] after checking 0 <= length <= n.')
+    raise NotImplementedError('The mask of real (not padded) tokens of each sequence, and rejecting impossible lengths; lesson section “Encoders and decoders”.')
 
 
 def masked_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -83,7 +83,7 @@ def masked_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarr
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    raise NotImplementedError("Fill masked scores with -inf, subtract each row's max over allowed keys (0 for rows with none), exp, zero the masked ones, divide by the row sum where it is > 0, then weights @ v.")
+    raise NotImplementedError('Attention in which masked keys get no weight at all; lesson section “Encoders and decoders”.')
 
 
 def self_attention(x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray,
@@ -101,7 +101,7 @@ def self_attention(x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndar
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    raise NotImplementedError('Project x three times, pick causal_mask(n) or np.ones((n, n), bool), call masked_attention.')
+    raise NotImplementedError('One attention layer over x, as a decoder or as an encoder; lesson section “Encoders and decoders”.')
 
 
 def changed_positions(layer: Callable[[np.ndarray], np.ndarray], x: np.ndarray, position: int,
@@ -123,7 +123,7 @@ def changed_positions(layer: Callable[[np.ndarray], np.ndarray], x: np.ndarray, 
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    raise NotImplementedError('before = layer(x); changed = x.copy(); changed[position] = replacement; after = layer(changed); return the i where np.max(np.abs(after[i] - before[i])) > atol.')
+    raise NotImplementedError('Which output positions move when one input token is replaced; lesson section “Encoders and decoders”.')
 
 
 def architecture_for(task: str) -> str:
@@ -141,4 +141,4 @@ def architecture_for(task: str) -> str:
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    raise NotImplementedError('A dict from each task of TASKS to its family; raise ValueError for anything else.')
+    raise NotImplementedError('The model family each task calls for; lesson section “Encoders and decoders”.')

@@ -65,7 +65,7 @@ def info_nce_loss(anchors: torch.Tensor, positives: torch.Tensor,
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    raise NotImplementedError('Normalize both with F.normalize(dim=1), logits = scale * a @ p.T, then F.cross_entropy(logits, torch.arange(B)).')
+    raise NotImplementedError('InfoNCE with in-batch negatives on cosine similarities; lesson section “Contrastive learning”.')
 
 
 def clip_loss(image_emb: torch.Tensor, text_emb: torch.Tensor,
@@ -86,7 +86,7 @@ def clip_loss(image_emb: torch.Tensor, text_emb: torch.Tensor,
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    raise NotImplementedError('logits = logit_scale * normalize(img) @ normalize(txt).T; targets = arange(B); return (cross_entropy(logits, targets) + cross_entropy(logits.T, targets)) / 2.')
+    raise NotImplementedError("CLIP's symmetric loss over images and texts; lesson section “Contrastive learning”.")
 
 
 def triplet_loss(anchor: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor,
@@ -107,7 +107,7 @@ def triplet_loss(anchor: torch.Tensor, positive: torch.Tensor, negative: torch.T
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    raise NotImplementedError('d_ap = torch.linalg.vector_norm(a - p, dim=1), same for d_an; return torch.relu(d_ap - d_an + margin).mean().')
+    raise NotImplementedError('The triplet margin loss on Euclidean distances; lesson section “Contrastive learning”.')
 
 
 def recall_at_1(queries: np.ndarray | torch.Tensor, keys: np.ndarray | torch.Tensor) -> float:
@@ -126,7 +126,7 @@ def recall_at_1(queries: np.ndarray | torch.Tensor, keys: np.ndarray | torch.Ten
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    raise NotImplementedError('Normalize the rows (zero rows stay zero), scores = q @ k.T, hits = argmax(scores, axis=1) == arange(N), return hits.mean().')
+    raise NotImplementedError("How often a query's most similar key is its own partner; lesson section “Contrastive learning”.")
 
 
 class BagOfWordsEncoder(torch.nn.Module):
@@ -197,4 +197,4 @@ def train_paraphrase_encoder(pairs: list[tuple[str, str]], dim: int = 32, epochs
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    raise NotImplementedError('vocab = sorted words of all pairs; model = BagOfWordsEncoder(vocab, dim, seed); Adam(model.parameters(), lr); per epoch torch.randperm(len(pairs), generator=g) and, per batch, loss = info_nce_loss(model(*model.batch(lefts)), model(*model.batch(rights)), scale).')
+    raise NotImplementedError("The paraphrase encoder's training loop, reproducible from its seed; lesson section “Contrastive learning”.")

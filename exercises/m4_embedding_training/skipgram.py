@@ -51,7 +51,7 @@ def skipgram_pairs(ids: Sequence[int], window: int) -> list[tuple[int, int]]:
 
     Lesson: course/m4_embedding_training.md#the-skip-gram-objective
     """
-    raise NotImplementedError('For each i, loop j from max(0, i - window) to min(n - 1, i + window) and skip j == i.')
+    raise NotImplementedError('The (center, context) pairs of every position; lesson section “The skip-gram objective”.')
 
 
 def keep_probabilities(counts: np.ndarray, t: float = 1e-5) -> np.ndarray:
@@ -75,7 +75,7 @@ def keep_probabilities(counts: np.ndarray, t: float = 1e-5) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#the-skip-gram-objective
     """
-    raise NotImplementedError('f = counts / counts.sum(); p = (np.sqrt(f / t) + 1) * t / f; use np.where to give 1.0 where the count is 0, then np.minimum(p, 1.0).')
+    raise NotImplementedError("word2vec's sub-sampling: the probability of keeping each word; lesson section “The skip-gram objective”.")
 
 
 def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
@@ -96,7 +96,7 @@ def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    raise NotImplementedError('weights = counts ** power (0 where the count is 0), then divide by weights.sum().')
+    raise NotImplementedError('The distribution negatives are drawn from; lesson section “Negative sampling”.')
 
 
 def sample_negatives(probs: np.ndarray, num: int, rng: np.random.Generator) -> np.ndarray:
@@ -115,7 +115,7 @@ def sample_negatives(probs: np.ndarray, num: int, rng: np.random.Generator) -> n
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    raise NotImplementedError('Validate probs (1-D, >= 0, sums to 1 within 1e-6), then return rng.choice(len(probs), size=num, p=probs).')
+    raise NotImplementedError('Drawing negatives from a distribution with the generator you are given; lesson section “Negative sampling”.')
 
 
 def sgns_loss_and_grads(v_center: np.ndarray, u_context: np.ndarray, u_negatives: np.ndarray
@@ -141,7 +141,7 @@ def sgns_loss_and_grads(v_center: np.ndarray, u_context: np.ndarray, u_negatives
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    raise NotImplementedError('Scores s_o = u_o @ v_c and s_k = U @ v_c; loss = logaddexp(0, -s_o) + sum(logaddexp(0, s_k)); dL/ds_o = sigmoid(s_o) - 1, dL/ds_k = sigmoid(s_k); chain rule gives the three gradients.')
+    raise NotImplementedError('The SGNS loss and its three gradients, finite even for very large scores; lesson section “Negative sampling”.')
 
 
 def sgns_step(W_in: np.ndarray, W_out: np.ndarray, center: int, context: int,
@@ -166,7 +166,7 @@ def sgns_step(W_in: np.ndarray, W_out: np.ndarray, center: int, context: int,
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    raise NotImplementedError('Check the ids, call sgns_loss_and_grads on copies of the rows, then W_in[center] -= lr * g_v, W_out[context] -= lr * g_o and np.subtract.at(W_out, negatives, lr * g_negs).')
+    raise NotImplementedError('One SGD step on both matrices, in place; lesson section “Negative sampling”.')
 
 
 def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim: int,
@@ -197,4 +197,4 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    raise NotImplementedError('Start from small random W_in and zero W_out; each epoch sub-sample with keep_probabilities, pair every kept position with a random window, draw negatives from noise_distribution(counts), and apply sgns_step to each pair with a linearly decaying learning rate.')
+    raise NotImplementedError('The training loop that turns a corpus into word vectors; lesson sections “The skip-gram objective” and “Negative sampling”.')

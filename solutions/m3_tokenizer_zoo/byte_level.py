@@ -49,7 +49,7 @@ def byt5_encode(text: str, add_eos: bool = True) -> list[int]:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: Encode to UTF-8, add 3 to every byte, append 1 when add_eos.
+    # BEGIN SOLUTION: ByT5's ids for the text's UTF-8 bytes; lesson section “No tokenizer at all: bytes and characters”.
     ids = [b + BYT5_OFFSET for b in text.encode("utf-8")]
     if add_eos:
         ids.append(BYT5_EOS)
@@ -74,7 +74,7 @@ def byt5_decode(ids: Iterable[int]) -> str:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: Reject ids outside 0..258; skip 0, 1, 2; bytes(id - 3); decode, ignoring errors.
+    # BEGIN SOLUTION: Text back from ByT5 ids, and rejecting ids that are not ByT5 byte ids; lesson section “No tokenizer at all: bytes and characters”.
     data = bytearray()
     for i in ids:
         i = int(i)
@@ -99,7 +99,7 @@ def canine_encode(text: str) -> list[int]:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: One id per code point, between CANINE_CLS and CANINE_SEP.
+    # BEGIN SOLUTION: CANINE's ids for the text, one per character between its two special ids; lesson section “No tokenizer at all: bytes and characters”.
     return [CANINE_CLS, *map(ord, text), CANINE_SEP]
     # END SOLUTION
 
@@ -124,7 +124,7 @@ def canine_hash_buckets(codepoints: Sequence[int] | np.ndarray, num_hashes: int 
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: Validate; then ((cp[:, None] + 1) * primes[None, :num_hashes]) % num_buckets.
+    # BEGIN SOLUTION: CANINE's hash buckets of each code point, one column per hash, and rejecting bad input; lesson section “No tokenizer at all: bytes and characters”.
     if not 1 <= num_hashes <= len(CANINE_PRIMES):
         raise ValueError(f"num_hashes must be between 1 and {len(CANINE_PRIMES)}")
     if num_buckets < 1:
@@ -157,7 +157,7 @@ def sequence_lengths(count_tokens: Callable[[str], int],
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: Per language, three lengths; leave out EOS, [CLS] and [SEP].
+    # BEGIN SOLUTION: The three sequence lengths of every language; lesson section “No tokenizer at all: bytes and characters”.
     return {lang: {"byt5": len(byt5_encode(text, add_eos=False)),
                    "canine": len(canine_encode(text)) - 2,
                    "subword": int(count_tokens(text))}
@@ -179,7 +179,7 @@ def token_edit_distance(a: Sequence[int], b: Sequence[int]) -> int:
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: Classic DP over prefixes, one row at a time.
+    # BEGIN SOLUTION: The Levenshtein distance between two id sequences; lesson section “No tokenizer at all: bytes and characters”.
     a, b = list(a), list(b)
     previous = list(range(len(b) + 1))
     for i, x in enumerate(a, start=1):
@@ -206,6 +206,6 @@ def typo_damage(encode: Callable[[str], list[int]], clean: str, noisy: str) -> i
 
     Lesson: course/m3_tokenizer_zoo.md#no-tokenizer-at-all-bytes-and-characters
     """
-    # BEGIN SOLUTION: The edit distance between the two encodings.
+    # BEGIN SOLUTION: How many edits a typo costs once both texts are encoded; lesson section “No tokenizer at all: bytes and characters”.
     return token_edit_distance(encode(clean), encode(noisy))
     # END SOLUTION

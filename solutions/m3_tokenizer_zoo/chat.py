@@ -61,7 +61,7 @@ def render_chat(messages: list[dict], style: str, add_generation_prompt: bool = 
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    # BEGIN SOLUTION: Validate, then build the string message by message for the chosen style.
+    # BEGIN SOLUTION: The prompt string of the chosen chat template, and rejecting conversations it cannot render; lesson section “Special tokens and chat templates”.
     if style not in STYLES:
         raise ValueError(f"unknown chat style {style!r}; choose from {', '.join(STYLES)}")
     if not messages:
@@ -117,7 +117,7 @@ def count_bos(ids: Sequence[int], bos_id: int) -> int:
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    # BEGIN SOLUTION: Count the positions equal to bos_id.
+    # BEGIN SOLUTION: The number of BOS ids in a sequence; lesson section “Special tokens and chat templates”.
     return sum(1 for i in ids if int(i) == bos_id)
     # END SOLUTION
 
@@ -133,7 +133,7 @@ def has_double_bos(ids: Sequence[int], bos_id: int) -> bool:
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    # BEGIN SOLUTION: Look at the first two ids only.
+    # BEGIN SOLUTION: Whether a sequence shows the doubled-BOS bug; lesson section “Special tokens and chat templates”.
     ids = list(ids)
     return len(ids) >= 2 and int(ids[0]) == bos_id and int(ids[1]) == bos_id
     # END SOLUTION
@@ -158,7 +158,7 @@ def hidden_passengers(tokenizer, text: str) -> dict[str, list[int]]:
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    # BEGIN SOLUTION: Encode both ways; find the plain ids as a contiguous run inside the full ids.
+    # BEGIN SOLUTION: The ids a tokenizer adds before and after a text; lesson section “Special tokens and chat templates”.
     if not text:
         raise ValueError("an empty text has nothing to compare the added ids with")
     full = list(tokenizer.encode(text, add_special_tokens=True))
@@ -186,7 +186,7 @@ def encode_chat(tokenizer, messages: list[dict], style: str,
 
     Lesson: course/m3_tokenizer_zoo.md#special-tokens-and-chat-templates
     """
-    # BEGIN SOLUTION: Render with render_chat, then encode without adding special tokens.
+    # BEGIN SOLUTION: The ids of a rendered chat prompt, each special token present once; lesson section “Special tokens and chat templates”.
     prompt = render_chat(messages, style, add_generation_prompt=add_generation_prompt)
     return list(tokenizer.encode(prompt, add_special_tokens=False))
     # END SOLUTION

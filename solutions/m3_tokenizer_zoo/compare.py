@@ -79,7 +79,7 @@ class ZooTokenizer:
         Trap: decode the ids one at a time, not the whole list (that gives one string);
         a piece of a multi-byte character shows as "�", which is the lesson, not a bug.
         """
-        # BEGIN SOLUTION: Decode each id on its own.
+        # BEGIN SOLUTION: What every id looks like on its own; lesson section “The same text through many tokenizers”.
         return [self.decode([i]) for i in ids]
         # END SOLUTION
 
@@ -115,7 +115,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: `Tokenizer.encode` returns an `Encoding`, not a list: return its `.ids`, and
         pass `add_special_tokens` through.
         """
-        # BEGIN SOLUTION: Tokenizer.encode gives an Encoding; you need its ids.
+        # BEGIN SOLUTION: The Hugging Face tokenizer's ids for a text, with or without special tokens; lesson section “The same text through many tokenizers”.
         return self._tok.encode(text, add_special_tokens=add_special_tokens).ids
         # END SOLUTION
 
@@ -127,7 +127,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: Hugging Face's `decode` skips special tokens by default, which hides exactly
         the passengers this module is about: pass `skip_special_tokens=False`.
         """
-        # BEGIN SOLUTION: Decode with the tokenizer, keeping the special tokens.
+        # BEGIN SOLUTION: Text back from ids with the Hugging Face tokenizer, special tokens included; lesson section “The same text through many tokenizers”.
         return self._tok.decode([int(i) for i in ids], skip_special_tokens=False)
         # END SOLUTION
 
@@ -139,7 +139,7 @@ class HFTokenizer(ZooTokenizer):
         Trap: not every added token is special (`AddedToken.special`); the added-tokens
         table maps id -> token, and you want token -> id.
         """
-        # BEGIN SOLUTION: Invert get_added_tokens_decoder(), keeping the tokens marked special.
+        # BEGIN SOLUTION: The Hugging Face tokenizer's special tokens, string to id; lesson section “The same text through many tokenizers”.
         return {token.content: i for i, token in self._tok.get_added_tokens_decoder().items()
                 if token.special}
         # END SOLUTION
@@ -165,7 +165,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Hugging Face, so pass `allowed_special="all"`. There is nothing to add for
         `add_special_tokens`: cl100k_base has no BOS.
         """
-        # BEGIN SOLUTION: tiktoken refuses special-token text unless you allow it.
+        # BEGIN SOLUTION: tiktoken's ids for a text, with text that spells a special token; lesson section “The same text through many tokenizers”.
         return self._enc.encode(text, allowed_special="all")
         # END SOLUTION
 
@@ -177,7 +177,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Trap: decoding bytes strictly crashes on half a character: keep tiktoken's
         `errors="replace"`.
         """
-        # BEGIN SOLUTION: Decode with errors='replace' so half a character cannot crash.
+        # BEGIN SOLUTION: Text back from tiktoken ids, even ids that end inside a character; lesson section “The same text through many tokenizers”.
         return self._enc.decode([int(i) for i in ids], errors="replace")
         # END SOLUTION
 
@@ -189,7 +189,7 @@ class TiktokenTokenizer(ZooTokenizer):
         Trap: `special_tokens_set` holds the strings only; look each id up with
         `encode_single_token`.
         """
-        # BEGIN SOLUTION: special_tokens_set holds the strings; encode_single_token gives each id.
+        # BEGIN SOLUTION: The tiktoken encoding's special tokens, string to id; lesson section “The same text through many tokenizers”.
         return {s: self._enc.encode_single_token(s) for s in sorted(self._enc.special_tokens_set)}
         # END SOLUTION
 
@@ -309,7 +309,7 @@ def token_tax(count_tokens: Callable[[str], int], texts: dict[str, str],
 
     Lesson: course/m3_tokenizer_zoo.md#the-token-tax
     """
-    # BEGIN SOLUTION: Count every text once; divide each count by the baseline's count.
+    # BEGIN SOLUTION: Each language's token count relative to the baseline's; lesson section “The token tax”.
     if baseline not in texts:
         raise KeyError(f"baseline {baseline!r} is not among the texts")
     counts = {lang: int(count_tokens(text)) for lang, text in texts.items()}
@@ -344,7 +344,7 @@ def tax_breakdown(count_tokens: Callable[[str], int], texts: dict[str, str],
 
     Lesson: course/m3_tokenizer_zoo.md#the-token-tax
     """
-    # BEGIN SOLUTION: Bytes and tokens per language; both ratios against the baseline.
+    # BEGIN SOLUTION: The token tax split into a script factor and a vocabulary factor; lesson section “The token tax”.
     if baseline not in texts:
         raise KeyError(f"baseline {baseline!r} is not among the texts")
     nbytes = {lang: len(text.encode("utf-8")) for lang, text in texts.items()}

@@ -42,7 +42,7 @@ def causal_mask(n: int) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    # BEGIN SOLUTION: np.tril of an all-True [n, n] matrix (or j <= i with broadcast aranges).
+    # BEGIN SOLUTION: The causal mask: which positions each position may attend to; lesson section “Encoders and decoders”.
     if int(n) != n or n < 0:
         raise ValueError(f"n must be an integer >= 0, got {n!r}")
     return np.tril(np.ones((int(n), int(n)), dtype=bool))
@@ -61,7 +61,7 @@ def padding_mask(lengths: Sequence[int], n: int) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    # BEGIN SOLUTION: Compare np.arange(n)[None, :] < np.asarray(lengths)[:, None] after checking 0 <= length <= n.
+    # BEGIN SOLUTION: The mask of real (not padded) tokens of each sequence, and rejecting impossible lengths; lesson section “Encoders and decoders”.
     lengths = np.asarray(lengths, dtype=np.int64).reshape(-1)
     if int(n) != n or n < 0:
         raise ValueError(f"n must be an integer >= 0, got {n!r}")
@@ -94,7 +94,7 @@ def masked_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarr
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    # BEGIN SOLUTION: Fill masked scores with -inf, subtract each row's max over allowed keys (0 for rows with none), exp, zero the masked ones, divide by the row sum where it is > 0, then weights @ v.
+    # BEGIN SOLUTION: Attention in which masked keys get no weight at all; lesson section “Encoders and decoders”.
     q, k, v = (np.asarray(a) for a in (q, k, v))
     mask = np.asarray(mask, dtype=bool)
     if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
@@ -128,7 +128,7 @@ def self_attention(x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndar
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    # BEGIN SOLUTION: Project x three times, pick causal_mask(n) or np.ones((n, n), bool), call masked_attention.
+    # BEGIN SOLUTION: One attention layer over x, as a decoder or as an encoder; lesson section “Encoders and decoders”.
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"x must be [n, d], got shape {x.shape}")
@@ -157,7 +157,7 @@ def changed_positions(layer: Callable[[np.ndarray], np.ndarray], x: np.ndarray, 
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    # BEGIN SOLUTION: before = layer(x); changed = x.copy(); changed[position] = replacement; after = layer(changed); return the i where np.max(np.abs(after[i] - before[i])) > atol.
+    # BEGIN SOLUTION: Which output positions move when one input token is replaced; lesson section “Encoders and decoders”.
     x = np.asarray(x)
     if not 0 <= int(position) < x.shape[0]:
         raise IndexError(f"position {position} is outside [0, {x.shape[0]})")
@@ -185,7 +185,7 @@ def architecture_for(task: str) -> str:
 
     Lesson: course/m4_embedding_training.md#encoders-and-decoders
     """
-    # BEGIN SOLUTION: A dict from each task of TASKS to its family; raise ValueError for anything else.
+    # BEGIN SOLUTION: The model family each task calls for; lesson section “Encoders and decoders”.
     families = {
         "retrieval": "encoder", "semantic_search": "encoder", "classification": "encoder",
         "sentiment_analysis": "encoder", "ner": "encoder", "clustering": "encoder",

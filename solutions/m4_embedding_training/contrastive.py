@@ -68,7 +68,7 @@ def info_nce_loss(anchors: torch.Tensor, positives: torch.Tensor,
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    # BEGIN SOLUTION: Normalize both with F.normalize(dim=1), logits = scale * a @ p.T, then F.cross_entropy(logits, torch.arange(B)).
+    # BEGIN SOLUTION: InfoNCE with in-batch negatives on cosine similarities; lesson section “Contrastive learning”.
     _check_pairs(anchors, positives, "anchors and positives", same_rows=False)
     logits = scale * F.normalize(anchors, dim=1) @ F.normalize(positives, dim=1).T
     targets = torch.arange(anchors.shape[0], device=anchors.device)
@@ -94,7 +94,7 @@ def clip_loss(image_emb: torch.Tensor, text_emb: torch.Tensor,
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    # BEGIN SOLUTION: logits = logit_scale * normalize(img) @ normalize(txt).T; targets = arange(B); return (cross_entropy(logits, targets) + cross_entropy(logits.T, targets)) / 2.
+    # BEGIN SOLUTION: CLIP's symmetric loss over images and texts; lesson section “Contrastive learning”.
     _check_pairs(image_emb, text_emb, "image and text embeddings", same_rows=True)
     logits = logit_scale * F.normalize(image_emb, dim=1) @ F.normalize(text_emb, dim=1).T
     targets = torch.arange(image_emb.shape[0], device=image_emb.device)
@@ -120,7 +120,7 @@ def triplet_loss(anchor: torch.Tensor, positive: torch.Tensor, negative: torch.T
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    # BEGIN SOLUTION: d_ap = torch.linalg.vector_norm(a - p, dim=1), same for d_an; return torch.relu(d_ap - d_an + margin).mean().
+    # BEGIN SOLUTION: The triplet margin loss on Euclidean distances; lesson section “Contrastive learning”.
     _check_pairs(anchor, positive, "anchor and positive", same_rows=True)
     _check_pairs(anchor, negative, "anchor and negative", same_rows=True)
     d_pos = torch.linalg.vector_norm(anchor - positive, dim=1)
@@ -145,7 +145,7 @@ def recall_at_1(queries: np.ndarray | torch.Tensor, keys: np.ndarray | torch.Ten
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    # BEGIN SOLUTION: Normalize the rows (zero rows stay zero), scores = q @ k.T, hits = argmax(scores, axis=1) == arange(N), return hits.mean().
+    # BEGIN SOLUTION: How often a query's most similar key is its own partner; lesson section “Contrastive learning”.
     q = _as_array(queries)
     k = _as_array(keys)
     if q.ndim != 2 or q.shape != k.shape or q.shape[0] == 0:
@@ -236,7 +236,7 @@ def train_paraphrase_encoder(pairs: list[tuple[str, str]], dim: int = 32, epochs
 
     Lesson: course/m4_embedding_training.md#contrastive-learning
     """
-    # BEGIN SOLUTION: vocab = sorted words of all pairs; model = BagOfWordsEncoder(vocab, dim, seed); Adam(model.parameters(), lr); per epoch torch.randperm(len(pairs), generator=g) and, per batch, loss = info_nce_loss(model(*model.batch(lefts)), model(*model.batch(rights)), scale).
+    # BEGIN SOLUTION: The paraphrase encoder's training loop, reproducible from its seed; lesson section “Contrastive learning”.
     if not pairs:
         raise ValueError("no training pairs")
     vocab = sorted({w for pair in pairs for text in pair for w in tokenize(text)})

@@ -56,7 +56,7 @@ def skipgram_pairs(ids: Sequence[int], window: int) -> list[tuple[int, int]]:
 
     Lesson: course/m4_embedding_training.md#the-skip-gram-objective
     """
-    # BEGIN SOLUTION: For each i, loop j from max(0, i - window) to min(n - 1, i + window) and skip j == i.
+    # BEGIN SOLUTION: The (center, context) pairs of every position; lesson section “The skip-gram objective”.
     if int(window) != window or window < 0:
         raise ValueError(f"window must be an integer >= 0, got {window!r}")
     ids = [int(t) for t in ids]
@@ -91,7 +91,7 @@ def keep_probabilities(counts: np.ndarray, t: float = 1e-5) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#the-skip-gram-objective
     """
-    # BEGIN SOLUTION: f = counts / counts.sum(); p = (np.sqrt(f / t) + 1) * t / f; use np.where to give 1.0 where the count is 0, then np.minimum(p, 1.0).
+    # BEGIN SOLUTION: word2vec's sub-sampling: the probability of keeping each word; lesson section “The skip-gram objective”.
     counts = np.asarray(counts, dtype=np.float64)
     if np.any(counts < 0) or not np.all(np.isfinite(counts)):
         raise ValueError("counts must be finite and non-negative")
@@ -124,7 +124,7 @@ def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    # BEGIN SOLUTION: weights = counts ** power (0 where the count is 0), then divide by weights.sum().
+    # BEGIN SOLUTION: The distribution negatives are drawn from; lesson section “Negative sampling”.
     counts = np.asarray(counts, dtype=np.float64)
     if np.any(counts < 0) or not np.all(np.isfinite(counts)):
         raise ValueError("counts must be finite and non-negative")
@@ -152,7 +152,7 @@ def sample_negatives(probs: np.ndarray, num: int, rng: np.random.Generator) -> n
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    # BEGIN SOLUTION: Validate probs (1-D, >= 0, sums to 1 within 1e-6), then return rng.choice(len(probs), size=num, p=probs).
+    # BEGIN SOLUTION: Drawing negatives from a distribution with the generator you are given; lesson section “Negative sampling”.
     probs = np.asarray(probs, dtype=np.float64)
     if probs.ndim != 1 or probs.size == 0:
         raise ValueError("probs must be a non-empty 1-D array")
@@ -194,7 +194,7 @@ def sgns_loss_and_grads(v_center: np.ndarray, u_context: np.ndarray, u_negatives
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    # BEGIN SOLUTION: Scores s_o = u_o @ v_c and s_k = U @ v_c; loss = logaddexp(0, -s_o) + sum(logaddexp(0, s_k)); dL/ds_o = sigmoid(s_o) - 1, dL/ds_k = sigmoid(s_k); chain rule gives the three gradients.
+    # BEGIN SOLUTION: The SGNS loss and its three gradients, finite even for very large scores; lesson section “Negative sampling”.
     v = np.asarray(v_center, dtype=np.float64)
     u_o = np.asarray(u_context, dtype=np.float64)
     U = np.asarray(u_negatives, dtype=np.float64)
@@ -232,7 +232,7 @@ def sgns_step(W_in: np.ndarray, W_out: np.ndarray, center: int, context: int,
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    # BEGIN SOLUTION: Check the ids, call sgns_loss_and_grads on copies of the rows, then W_in[center] -= lr * g_v, W_out[context] -= lr * g_o and np.subtract.at(W_out, negatives, lr * g_negs).
+    # BEGIN SOLUTION: One SGD step on both matrices, in place; lesson section “Negative sampling”.
     V = W_in.shape[0]
     negatives = np.asarray(negatives, dtype=np.int64).reshape(-1)
     for name, ids in (("center", [center]), ("context", [context]), ("negative", negatives)):
@@ -275,7 +275,7 @@ def train_skipgram(corpus_ids: Sequence[int] | np.ndarray, vocab_size: int, dim:
 
     Lesson: course/m4_embedding_training.md#negative-sampling
     """
-    # BEGIN SOLUTION: Start from small random W_in and zero W_out; each epoch sub-sample with keep_probabilities, pair every kept position with a random window, draw negatives from noise_distribution(counts), and apply sgns_step to each pair with a linearly decaying learning rate.
+    # BEGIN SOLUTION: The training loop that turns a corpus into word vectors; lesson sections “The skip-gram objective” and “Negative sampling”.
     ids = np.asarray(corpus_ids, dtype=np.int64).reshape(-1)
     for name, value in (("vocab_size", vocab_size), ("dim", dim), ("window", window)):
         if int(value) != value or value < 1:
