@@ -14,6 +14,7 @@ import sys
 
 import numpy as np
 
+from autograder.checks import describe, expect_array, expect_float, expect_list
 from autograder.sandbox.launcher import REPO_ROOT
 
 MODULE = "m4_embedding_training"
@@ -130,3 +131,101 @@ def recall_oracle(queries, keys) -> float:
     q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-300)
     k = k / np.maximum(np.linalg.norm(k, axis=1, keepdims=True), 1e-300)
     return float(np.mean(np.argmax(q @ k.T, axis=1) == np.arange(len(q))))
+
+
+# ---------------------------------------------------------------- checking what came back
+# Everything below takes values that crossed from the student's worker, including values the
+# grader's own helpers computed there (gradients, matrices): the student's code ran in that
+# process and could have changed them. Kind and shape are checked before any comparison.
+
+
+def as_array(value, what: str, *, shape=None, dtype_kind="fiu", finite: bool = True) -> np.ndarray:
+    """A numeric array of the given shape; a torch tensor counts as its numpy array."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        value = value.detach().cpu().numpy()
+    return expect_array(value, what, shape=shape, dtype_kind=dtype_kind, finite=finite)
+
+
+def assert_close(got: np.ndarray, want, message: str, *, rtol: float = 1e-7,
+                 atol: float = 0.0) -> None:
+    """`got` (already checked for kind and shape) equals `want` within tolerances; otherwise
+    the message says how many values differ and where the first one is."""
+    want = np.asarray(want, dtype=np.float64)
+    if got.shape != want.shape:
+        raise AssertionError(f"{message}: got shape {got.shape}, expected {want.shape}")
+    close = np.isclose(got, want, rtol=rtol, atol=atol)
+    if not close.all():
+        where = tuple(int(i) for i in np.argwhere(~close)[0])
+        raise AssertionError(f"{message}: {int((~close).sum())} of {close.size} values differ, "
+                             f"the first at index {where if len(where) != 1 else where[0]} "
+                             f"(yours: {float(got[where]):.6g})")
+
+
+def expect_raises(error: type[BaseException], what: str, function, *args, **kwargs) -> None:
+    """The call must raise `error`; otherwise say what it returned instead."""
+    try:
+        result = function(*args, **kwargs)
+    except error:
+        return
+    raise AssertionError(f"{what} returned {describe(result)} instead of raising {error.__name__}")
+
+
+def loss_value(value, what: str) -> float:
+    """The number inside a loss tensor, which must hold exactly one finite number."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(value, torch.Tensor):
+        raise AssertionError(f"{what} returned {describe(value)}; expected a torch tensor "
+                             "holding the loss")
+    if value.numel() != 1:
+        raise AssertionError(f"{what} returned a tensor of shape {tuple(value.shape)}; "
+                             "expected a single number (a 0-d tensor)")
+    return expect_float(value.detach().double().reshape(()).item(), f"{what}'s value")
+
+
+def sgns_outputs(value, what: str, d: int, k: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """(loss, grad_v, grad_u, grad_U) of sgns_loss_and_grads, each of the right kind and shape."""
+    loss, gv, go, gn = expect_list(value, what, length=4)
+    return (expect_float(loss, f"the loss of {what}"),
+            as_array(gv, f"the gradient for v_center of {what}", shape=(d,), dtype_kind="f"),
+            as_array(go, f"the gradient for u_context of {what}", shape=(d,), dtype_kind="f"),
+            as_array(gn, f"the gradient for u_negatives of {what}", shape=(k, d), dtype_kind="f"))
+
+
+def checked_value_and_grad(student, module: str, name: str, tensors, wrt, what: str, **kwargs):
+    """The student's loss and the gradients autograd gives in the worker, checked for kind and
+    shape, and cross-checked on this side: along two random directions, the change of loss
+    values requested separately (central finite differences) must match the gradients.
+
+    The gradients are computed in the student's process; without the cross-check a submission
+    could report any gradient it likes, or none (an empty list compares vacuously)."""
+    import torch
+
+    reply = expect_list(student.value_and_grad(module, name, *tensors, wrt=wrt, **kwargs),
+                        f"{what} under autograd", length=2)
+    value = loss_value(reply[0], what)
+    grads = expect_list(reply[1], f"the gradients of {what}", length=len(wrt))
+    grads = [as_array(g, f"the gradient of {what} for argument {i + 1}",
+                      shape=tuple(tensors[i].shape), dtype_kind="f")
+             for g, i in zip(grads, wrt, strict=True)]
+    function = student.function(module, name)
+    generator = torch.Generator().manual_seed(0)
+    # A step large enough for a loss computed in float32 and small enough for the curvature
+    # of these losses; a forged or missing gradient is off by far more than the tolerance.
+    h = 1e-3
+    for _ in range(2):
+        directions = [torch.randn(tensors[i].shape, generator=generator, dtype=torch.float64)
+                      for i in wrt]
+        values = []
+        for sign in (1.0, -1.0):
+            moved = list(tensors)
+            for i, direction in zip(wrt, directions):
+                moved[i] = tensors[i] + sign * h * direction
+            values.append(loss_value(function(*moved, **kwargs), what))
+        slope = (values[0] - values[1]) / (2 * h)
+        predicted = sum(float((g * dr.numpy()).sum()) for g, dr in zip(grads, directions))
+        assert abs(slope - predicted) <= 1e-3 * (1.0 + abs(slope)), (
+            f"the gradients of {what} do not match how its value changes (finite differences "
+            f"give a slope of {slope:.6g} along a random direction, the gradients {predicted:.6g}): "
+            "is part of the computation outside autograd?")
+    return value, grads

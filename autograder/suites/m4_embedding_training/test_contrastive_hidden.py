@@ -6,8 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from m4_helpers import (CONTRASTIVE, HELPERS, clip_reference, course_corpus, grads_of, mnrl_loss,
-                        recall_oracle, triplet_reference)
+from m4_helpers import (CONTRASTIVE, HELPERS, as_array, assert_close, checked_value_and_grad, clip_reference,
+                        expect_raises,
+                        course_corpus, grads_of, loss_value, mnrl_loss, recall_oracle,
+                        triplet_reference)
+
+from autograder.checks import expect_float
 
 
 def _tensors(seed, *shapes):
@@ -15,17 +19,32 @@ def _tensors(seed, *shapes):
     return [torch.randn(*s, generator=g, dtype=torch.float64) for s in shapes]
 
 
+def _shapes(tensors) -> str:
+    return ", ".join("[" + ", ".join(map(str, t.shape)) + "]" for t in tensors)
+
+
 def _compare(student, name, reference, tensors, wrt, **kwargs):
-    value, grads = student.value_and_grad(CONTRASTIVE, name, *tensors, wrt=wrt, **kwargs)
+    what = f"{name}({_shapes(tensors)})"
+    value, grads = checked_value_and_grad(student, CONTRASTIVE, name, tensors, wrt, what, **kwargs)
     want, want_grads = grads_of(reference, *[tensors[i] for i in wrt], **kwargs)
-    assert float(value) == pytest.approx(want, rel=1e-6, abs=1e-9), "loss value differs"
-    for got, expected in zip(grads, want_grads):
-        np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-5, atol=1e-9,
-                                   err_msg="gradient differs")
+    assert value == pytest.approx(want, rel=1e-6, abs=1e-9), \
+        f"{what} returned {value:.6g}, not the value of the loss as its authors define it"
+    for i, got, expected in zip(wrt, grads, want_grads, strict=True):
+        assert_close(got, expected, f"the value of {what} is right but its gradient for "
+                     f"argument {i + 1} is not autograd's on the loss's formula", rtol=1e-5, atol=1e-9)
+
+
+def _loss(student, name, *args, **kwargs) -> float:
+    what = f"{name}({_shapes([a for a in args if isinstance(a, torch.Tensor)])}, ...)"
+    return loss_value(student.function(CONTRASTIVE, name)(*args, **kwargs), what)
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("cross-entropy of scale * cosine similarities [B, P] with target i for row i")
+@pytest.mark.hint("InfoNCE with in-batch negatives: each anchor is classified among all the "
+                  "positives, its own being the right class")
+@pytest.mark.deeper_hint("The logits are scaled cosine similarities of every anchor with every "
+                         "positive (a [B, P] matrix); the target of row i is column i; the "
+                         "extra rows of positives are only ever wrong answers.")
 @pytest.mark.parametrize("B,P", [(6, 6), (4, 9)], ids=["square", "hard-negatives"])
 def test_info_nce_matches_multiple_negatives_ranking_loss(student, B, P):
     a, p = _tensors(B + P, (B, 5), (P, 5))
@@ -33,34 +52,42 @@ def test_info_nce_matches_multiple_negatives_ranking_loss(student, B, P):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("cosine, not the dot product: longer vectors must not change the loss")
+@pytest.mark.hint("InfoNCE scores pairs by their angle: scaling a vector must not change the loss")
+@pytest.mark.deeper_hint("A dot product grows with the vectors' lengths; the cosine similarity "
+                         "does not. Make every row unit length before comparing.")
 def test_info_nce_ignores_vector_length(student):
     a, p = _tensors(3, (5, 4), (5, 4))
-    f = student.function(CONTRASTIVE, "info_nce_loss")
     lengths = torch.arange(1, 6, dtype=torch.float64)[:, None] * 7
-    assert float(f(a * lengths, p, 20.0)) == pytest.approx(float(f(a, p, 20.0)), rel=1e-6), \
-        "the loss depends on the vectors' lengths"
+    longer, plain = _loss(student, "info_nce_loss", a * lengths, p, 20.0), \
+        _loss(student, "info_nce_loss", a, p, 20.0)
+    assert longer == pytest.approx(plain, rel=1e-6), (
+        f"info_nce_loss gave {longer:.6g} for anchors 7 to 35 times longer and {plain:.6g} for "
+        "the same directions: the loss depends on the vectors' lengths")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("use the scale you are given (logits = scale * cosine)")
+@pytest.mark.hint("the scale (the inverse temperature) multiplies the similarities")
 def test_info_nce_uses_the_scale(student):
     a, p = _tensors(4, (5, 4), (5, 4))
-    got = float(student.function(CONTRASTIVE, "info_nce_loss")(a, p, 3.0))
-    assert got == pytest.approx(float(mnrl_loss(a, p, 3.0)), rel=1e-6)
+    got = _loss(student, "info_nce_loss", a, p, 3.0)
+    assert got == pytest.approx(float(mnrl_loss(a, p, 3.0)), rel=1e-6), \
+        f"info_nce_loss([5, 4], [5, 4], scale=3.0) returned {got:.6g}: the scale is not used as given"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("fewer positives than anchors, different dimensions or an empty batch: ValueError")
+@pytest.mark.hint("bad input is rejected: fewer positives than anchors, different dimensions "
+                  "or an empty batch raise ValueError")
 def test_info_nce_rejects_bad_shapes(student):
     f = student.function(CONTRASTIVE, "info_nce_loss")
     for anchors, positives in [((4, 3), (3, 3)), ((2, 3), (2, 4)), ((0, 3), (0, 3))]:
-        with pytest.raises(ValueError):
-            f(torch.zeros(anchors), torch.ones(positives))
+        expect_raises(ValueError, f"info_nce_loss({list(anchors)}, {list(positives)})", f,
+                      torch.zeros(anchors), torch.ones(positives))
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("average the image->text and the text->image cross-entropies")
+@pytest.mark.hint("CLIP's loss is symmetric: images choose among texts and texts among images")
+@pytest.mark.deeper_hint("Compute the cross-entropy over the rows of the similarity matrix and "
+                         "over its columns, then average the two.")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_clip_loss_matches_clip(student, seed):
     img, txt = _tensors(seed + 10, (6, 5), (6, 5))
@@ -68,17 +95,21 @@ def test_clip_loss_matches_clip(student, seed):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("L2-normalize both sides before the product; batch sizes must match (ValueError)")
+@pytest.mark.hint("CLIP compares directions (unit vectors), and needs one text per image")
 def test_clip_loss_normalizes_and_checks(student):
     img, txt = _tensors(20, (4, 3), (4, 3))
-    f = student.function(CONTRASTIVE, "clip_loss")
-    assert float(f(img * 9.0, txt, 10.0)) == pytest.approx(float(clip_reference(img, txt, 10.0)), rel=1e-6)
-    with pytest.raises(ValueError):
-        f(img, txt[:3], 10.0)
+    got = _loss(student, "clip_loss", img * 9.0, txt, 10.0)
+    assert got == pytest.approx(float(clip_reference(img, txt, 10.0)), rel=1e-6), \
+        f"clip_loss gave {got:.6g} for images 9 times longer: the loss depends on the lengths"
+    expect_raises(ValueError, "clip_loss([4, 3], [3, 3], 10.0)", student.function(CONTRASTIVE, "clip_loss"),
+                  img, txt[:3], 10.0)
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("mean of max(||a - p|| - ||a - n|| + margin, 0) with exact Euclidean norms")
+@pytest.mark.hint("the triplet loss is a hinge on the difference of two Euclidean distances, "
+                  "averaged over the batch")
+@pytest.mark.deeper_hint("A triplet already satisfied by more than the margin contributes "
+                         "nothing, neither loss nor gradient.")
 def test_triplet_loss_matches_formula(student):
     a, p, n = _tensors(30, (8, 4), (8, 4), (8, 4))
     n[:3] = a[:3] + 5.0  # satisfied triplets: no loss, no gradient
@@ -86,28 +117,37 @@ def test_triplet_loss_matches_formula(student):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("distances, not squared distances; the hinge keeps satisfied triplets at 0")
+@pytest.mark.hint("distances, not squared distances; a satisfied triplet costs 0")
 def test_triplet_loss_hand_example(student):
     a = torch.tensor([[0.0, 0.0], [0.0, 0.0]])
     p = torch.tensor([[3.0, 4.0], [1.0, 0.0]])
     n = torch.tensor([[6.0, 0.0], [0.0, 9.0]])
     # distances: (5, 6) -> max(5 - 6 + 2, 0) = 1; (1, 9) -> max(1 - 9 + 2, 0) = 0; mean 0.5
-    got = float(student.function(CONTRASTIVE, "triplet_loss")(a, p, n, margin=2.0))
-    assert got == pytest.approx(0.5)
+    got = loss_value(student.function(CONTRASTIVE, "triplet_loss")(a, p, n, margin=2.0),
+                     "triplet_loss(3-4-5 triangle, margin=2.0)")
+    assert got == pytest.approx(0.5), \
+        f"triplet_loss gave {got:.6g} for distances (5, 6) and (1, 9) with margin 2"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("the three inputs must have the same shape; an empty batch raises ValueError")
+@pytest.mark.hint("the three inputs must have the same shape and a batch must not be empty: "
+                  "otherwise ValueError")
 def test_triplet_loss_rejects_bad_shapes(student):
     f = student.function(CONTRASTIVE, "triplet_loss")
-    with pytest.raises(ValueError):
-        f(torch.zeros(3, 2), torch.zeros(3, 2), torch.zeros(2, 2))
-    with pytest.raises(ValueError):
-        f(torch.zeros(0, 2), torch.zeros(0, 2), torch.zeros(0, 2))
+    for shapes in (((3, 2), (3, 2), (2, 2)), ((0, 2), (0, 2), (0, 2))):
+        expect_raises(ValueError, f"triplet_loss({', '.join(str(list(s)) for s in shapes)})", f,
+                      *(torch.zeros(s) for s in shapes))
+
+
+def _recall(student, queries, keys) -> float:
+    got = student.function(CONTRASTIVE, "recall_at_1")(queries, keys)
+    return expect_float(got, f"recall_at_1({len(queries)} queries, {len(keys)} keys)")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("normalize, score every query against every key, count argmax == own index")
+@pytest.mark.hint("recall@1: the fraction of queries whose most similar key is their own partner")
+@pytest.mark.deeper_hint("One row of the score matrix per query; each query's best key is an "
+                         "argmax over that row.")
 def test_recall_at_1_random(student):
     rng = np.random.default_rng(40)
     keys = rng.normal(size=(30, 6))
@@ -115,43 +155,58 @@ def test_recall_at_1_random(student):
     scores = (queries / np.linalg.norm(queries, axis=1, keepdims=True)) @ \
              (keys / np.linalg.norm(keys, axis=1, keepdims=True)).T
     want = float(np.mean(scores.argmax(axis=1) == np.arange(30)))
-    f = student.function(CONTRASTIVE, "recall_at_1")
-    assert f(queries, keys) == pytest.approx(want), "recall on random vectors"
+    got = _recall(student, queries, keys)
+    assert got == pytest.approx(want), f"recall_at_1 gave {got:.4g} on 30 noisy pairs"
     # Both queries are closest to key 0: only query 0 finds its partner (one row per query).
-    assert f(np.array([[1.0, 0.0], [1.0, 0.1]]), np.eye(2)) == pytest.approx(0.5), \
-        "a row of the score matrix is a query"
+    got = _recall(student, np.array([[1.0, 0.0], [1.0, 0.1]]), np.eye(2))
+    assert got == pytest.approx(0.5), \
+        f"recall_at_1 gave {got:.4g} when both queries are nearest to key 0 (one of two finds its partner)"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("cosine similarity: a long key must not win because of its length")
+@pytest.mark.hint("recall@1 ranks keys by cosine similarity: a long key must not win by its length")
 def test_recall_at_1_uses_cosine(student):
     keys = np.array([[1.0, 0.0], [0.6, 0.8]]) * np.array([[1.0], [10.0]])
     queries = np.array([[1.0, 0.1], [0.6, 0.8]])
-    assert student.function(CONTRASTIVE, "recall_at_1")(queries, keys) == pytest.approx(1.0)
+    got = _recall(student, queries, keys)
+    assert got == pytest.approx(1.0), f"recall_at_1 gave {got:.4g}: a key 10 times longer won"
+
+
+def _encode(model, texts, what) -> np.ndarray:
+    return as_array(model.encode(texts), f"{what}.encode({len(texts)} texts)",
+                    shape=(len(texts), 32), dtype_kind="f")
 
 
 @pytest.mark.points(2)
 @pytest.mark.call_timeout(90)
-@pytest.mark.hint("per batch: embed both sides, info_nce_loss, zero_grad, backward, optimizer.step")
+@pytest.mark.hint("contrastive training pulls each pair together and pushes the rest of the "
+                  "batch away; held-out paraphrases should then find each other")
+@pytest.mark.deeper_hint("Check the order of one training step (forward, loss, clearing old "
+                         "gradients, backward, optimizer step) and that both sides of a pair "
+                         "go through the same encoder.")
 def test_paraphrase_encoder_recall_rises(student):
     train, test = course_corpus().paraphrase_pairs(500, 150, seed=11)
     model = student.function(CONTRASTIVE, "train_paraphrase_encoder")(train, seed=2)
-    queries = np.asarray(model.encode([a for a, _ in test]))
-    keys = np.asarray(model.encode([b for _, b in test]))
-    assert queries.shape == keys.shape == (150, 32), "encode gives one 32-d vector per text"
+    what = "train_paraphrase_encoder(500 pairs, seed=2)"
+    queries = _encode(model, [a for a, _ in test], what)
+    keys = _encode(model, [b for _, b in test], what)
     recall = recall_oracle(queries, keys)
     # Random word vectors find about 1 partner in 100 here (no words are shared).
-    assert recall > 0.8, f"recall@1 on held-out pairs is only {recall:.2f}"
+    assert recall > 0.8, f"recall@1 of the trained encoder on 150 held-out pairs is only {recall:.2f}"
 
 
 @pytest.mark.points(1)
 @pytest.mark.call_timeout(90)
-@pytest.mark.hint("seed the model and the shuffling from seed only (torch.Generator)")
+@pytest.mark.hint("training must be reproducible: every random choice comes from the seed")
+@pytest.mark.deeper_hint("The model's initial weights and the shuffling of the pairs both "
+                         "draw random numbers; give both a generator seeded from seed instead "
+                         "of the global one.")
 def test_paraphrase_encoder_is_reproducible(student):
     train, test = course_corpus().paraphrase_pairs(120, 20, seed=12)
     texts = [a for a, _ in test]
-    first, again = (np.asarray(student.worker_helper(
+    what = "train_paraphrase_encoder(120 pairs, epochs=2, seed=5)"
+    first, again = (_encode(student.worker_helper(
         f"{HELPERS}:call_after_scrambling", scramble, "train_paraphrase_encoder", CONTRASTIVE,
-        train, epochs=2, seed=5).encode(texts)) for scramble in (1, 2))
-    np.testing.assert_allclose(first, again, rtol=1e-6, atol=1e-7,
-                               err_msg="the same seed gave a different encoder")
+        train, epochs=2, seed=5), texts, what) for scramble in (1, 2))
+    assert_close(first, again, "the same seed gave a different encoder when the global random "
+                 "generators were in another state", rtol=1e-6, atol=1e-7)

@@ -4,129 +4,169 @@ and drawing negatives (learning goals 1 and 2)."""
 import numpy as np
 import pytest
 
-from m4_helpers import HELPERS, SKIPGRAM, keep_oracle, pairs_oracle
+from m4_helpers import (HELPERS, SKIPGRAM, as_array, assert_close, expect_raises, keep_oracle,
+                        pairs_oracle)
+
+from autograder.checks import expect_list
+
+
+def _pairs(student, ids, window):
+    what = f"skipgram_pairs({len(ids)} ids, window={window})"
+    pairs = expect_list(student.function(SKIPGRAM, "skipgram_pairs")(ids, window), what)
+    for pair in pairs:
+        expect_list(pair, f"a pair of {what}", of=(int, np.integer), length=2)
+    return what, [tuple(int(i) for i in pair) for pair in pairs]
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("every j with 0 < |i - j| <= window inside the sequence, never j == i, ordered by i then j")
+@pytest.mark.hint("skip-gram pairs every position with each neighbour within the window on "
+                  "both sides, never with itself, in the order of the positions")
+@pytest.mark.deeper_hint("Near the ends of the sequence the window is cut short; the pairs are "
+                         "ordered by the center's position first, then the context's.")
 @pytest.mark.parametrize("length,window", [(12, 1), (15, 3), (4, 6)], ids=["w1", "w3", "window-longer-than-text"])
 def test_skipgram_pairs_random(student, length, window):
     ids = np.random.default_rng(length).integers(0, 5, size=length).tolist()
-    got = [tuple(p) for p in student.function(SKIPGRAM, "skipgram_pairs")(ids, window)]
+    what, got = _pairs(student, ids, window)
     want = pairs_oracle(ids, window)
-    assert len(got) == len(want), "wrong number of pairs"
-    assert got == want, "pairs differ (check the window bounds and the order)"
+    assert len(got) == len(want), f"{what} returned {len(got)} pairs; the window allows {len(want)}"
+    first = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b) if got != want else None
+    assert first is None, f"{what}: pair {first} is {got[first]}, which is not the pair at that place"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("positions differ even when the words are the same; 0 or 1 tokens have no pairs")
+@pytest.mark.hint("positions, not words, make a pair; a sequence too short or a window of 0 gives no pairs")
 def test_skipgram_pairs_short_and_repeated(student):
-    f = student.function(SKIPGRAM, "skipgram_pairs")
-    assert [tuple(p) for p in f([5, 5], 1)] == [(5, 5), (5, 5)], "repeated word"
-    assert list(f([], 2)) == [] and list(f([3], 2)) == [], "too short for a pair"
-    assert list(f([1, 2, 3], 0)) == [], "window 0 has no context"
+    what, got = _pairs(student, [5, 5], 1)
+    assert got == [(5, 5), (5, 5)], f"{what} on [5, 5] returned {got}"
+    for ids, window in (([], 2), ([3], 2), ([1, 2, 3], 0)):
+        what, got = _pairs(student, ids, window)
+        assert got == [], f"skipgram_pairs({ids}, window={window}) returned {got}"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("a negative window is an error: raise ValueError")
+@pytest.mark.hint("bad input is rejected: a negative window raises ValueError")
 def test_skipgram_pairs_rejects_negative_window(student):
-    with pytest.raises(ValueError):
-        student.function(SKIPGRAM, "skipgram_pairs")([1, 2, 3], -1)
+    expect_raises(ValueError, "skipgram_pairs([1, 2, 3], window=-1)",
+                  student.function(SKIPGRAM, "skipgram_pairs"), [1, 2, 3], -1)
+
+
+def _keep(student, counts, t):
+    what = f"keep_probabilities({len(counts)} counts, t={t:g})"
+    got = student.function(SKIPGRAM, "keep_probabilities")(np.asarray(counts), t)
+    return what, as_array(got, what, shape=(len(counts),), dtype_kind="f", finite=False)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("word2vec's code: p = (sqrt(f / t) + 1) * t / f with f = count / total, then cap at 1")
+@pytest.mark.hint("word2vec's sub-sampling formula, with f the word's share of all tokens, capped at 1")
+@pytest.mark.deeper_hint("Check the formula in the docstring term by term; the threshold t appears twice.")
 def test_keep_probabilities_random(student):
     counts = np.random.default_rng(3).integers(1, 5000, size=40)
     counts[:3] = [200_000, 90_000, 30_000]
-    got = student.function(SKIPGRAM, "keep_probabilities")(counts, 1e-3)
-    np.testing.assert_allclose(got, keep_oracle(counts, 1e-3), rtol=1e-9,
-                               err_msg="keep probabilities differ from the formula")
+    what, got = _keep(student, counts, 1e-3)
+    assert_close(got, keep_oracle(counts, 1e-3), f"{what} differs from word2vec's formula", rtol=1e-9)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("rare words have a raw value above 1: cap it; a zero count gives 1.0, not a division by zero")
+@pytest.mark.hint("probabilities never exceed 1; a word never seen (count 0) is kept, without a division by zero")
 def test_keep_probabilities_cap_and_zero(student):
-    got = np.asarray(student.function(SKIPGRAM, "keep_probabilities")(
-        np.array([1_000_000, 3, 0, 1]), 1e-5))
-    assert np.all(np.isfinite(got)), "not finite"
-    assert got.max() <= 1.0, "a probability above 1: the cap is missing"
-    assert got[1:].tolist() == [1.0, 1.0, 1.0], "rare and unseen words must be kept"
-    assert got[0] == pytest.approx(keep_oracle([1_000_000, 3, 0, 1], 1e-5)[0]), "frequent word"
+    what, got = _keep(student, [1_000_000, 3, 0, 1], 1e-5)
+    assert np.all(np.isfinite(got)), f"{what} holds inf or NaN: {got.tolist()}"
+    assert got.max() <= 1.0, f"{what} holds a probability above 1: {got.tolist()}"
+    assert got[1:].tolist() == [1.0, 1.0, 1.0], f"{what} does not keep rare and unseen words: {got.tolist()}"
+    assert got[0] == pytest.approx(keep_oracle([1_000_000, 3, 0, 1], 1e-5)[0]), \
+        f"{what}: the frequent word's probability {got[0]:.6g} is wrong"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("negative counts (or t <= 0) raise ValueError")
+@pytest.mark.hint("bad input is rejected: negative counts raise ValueError")
 def test_keep_probabilities_rejects_negative_counts(student):
-    with pytest.raises(ValueError):
-        student.function(SKIPGRAM, "keep_probabilities")(np.array([5, -1, 3]))
+    expect_raises(ValueError, "keep_probabilities([5, -1, 3])",
+                  student.function(SKIPGRAM, "keep_probabilities"), np.array([5, -1, 3]))
+
+
+def _noise(student, counts, **kwargs):
+    what = f"noise_distribution({np.asarray(counts).tolist() if len(counts) < 6 else f'{len(counts)} counts'})"
+    got = student.function(SKIPGRAM, "noise_distribution")(np.asarray(counts), **kwargs)
+    return what, as_array(got, what, shape=(len(counts),), dtype_kind="f")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("counts ** 0.75, then divide by the sum of those powers")
+@pytest.mark.hint("the noise distribution is the unigram distribution raised to a power, then normalized")
+@pytest.mark.deeper_hint("Normalizing first and raising to the power afterwards gives numbers "
+                         "that no longer sum to 1.")
 def test_noise_distribution_random(student):
     counts = np.random.default_rng(4).integers(1, 10_000, size=50)
-    got = student.function(SKIPGRAM, "noise_distribution")(counts)
-    want = counts**0.75 / (counts**0.75).sum()
-    np.testing.assert_allclose(got, want, rtol=1e-9, err_msg="not unigram ** 0.75, normalized")
+    what, got = _noise(student, counts)
+    assert got.sum() == pytest.approx(1.0), f"{what} sums to {got.sum():.6g}, not 1"
+    assert_close(got, counts**0.75 / (counts**0.75).sum(), f"{what} is not unigram ** 0.75, normalized",
+                 rtol=1e-9)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("use the power you are given, and normalize after raising to it")
+@pytest.mark.hint("the power is a parameter: use the one you are given")
 def test_noise_distribution_other_power(student):
-    counts = np.array([1.0, 4.0, 9.0])
-    got = student.function(SKIPGRAM, "noise_distribution")(counts, power=0.5)
-    np.testing.assert_allclose(got, [1 / 6, 2 / 6, 3 / 6], rtol=1e-9)
+    what, got = _noise(student, [1.0, 4.0, 9.0], power=0.5)
+    assert_close(got, [1 / 6, 2 / 6, 3 / 6], f"{what} with power=0.5", rtol=1e-9)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("a count of 0 gets probability 0; no positive count at all raises ValueError")
+@pytest.mark.hint("a word never seen gets probability 0; no positive count at all raises ValueError")
 def test_noise_distribution_zero_counts(student):
-    f = student.function(SKIPGRAM, "noise_distribution")
-    got = np.asarray(f(np.array([0, 16, 0, 1])))
-    assert got[0] == 0.0 and got[2] == 0.0, "unseen words must never be drawn"
-    with pytest.raises(ValueError):
-        f(np.zeros(3))
+    what, got = _noise(student, [0, 16, 0, 1])
+    assert got[0] == 0.0 and got[2] == 0.0, f"{what} gives unseen words a probability: {got.tolist()}"
+    expect_raises(ValueError, "noise_distribution([0, 0, 0])",
+                  student.function(SKIPGRAM, "noise_distribution"), np.zeros(3))
+
+
+def _draws(student, probs, num, seed):
+    rng = student.worker_helper(f"{HELPERS}:generator", seed)
+    what = f"sample_negatives({len(probs)} probabilities, num={num}, rng)"
+    got = as_array(student.function(SKIPGRAM, "sample_negatives")(np.asarray(probs), num, rng),
+                   what, shape=(num,), dtype_kind="iu")
+    assert got.min(initial=0) >= 0 and got.max(initial=0) < len(probs), \
+        f"{what} drew ids outside [0, {len(probs)}): {sorted(set(got.tolist()) - set(range(len(probs))))[:5]}"
+    return what, got
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("draw i.i.d. from probs (rng.choice with p=, or searchsorted on the cumulative sum)")
+@pytest.mark.hint("negatives are i.i.d. draws whose frequencies follow probs")
+@pytest.mark.deeper_hint("With 40,000 draws each id's share should be within a percent or so "
+                         "of its probability; compare your counts with probs.")
 def test_sample_negatives_follows_the_distribution(student):
     probs = np.array([0.5, 0.25, 0.125, 0.0625, 0.0625])
-    rng = student.worker_helper(f"{HELPERS}:generator", 11)
-    draws = np.asarray(student.function(SKIPGRAM, "sample_negatives")(probs, 40_000, rng))
-    assert draws.shape == (40_000,), "wrong number of draws"
+    what, draws = _draws(student, probs, 40_000, 11)
     observed = np.bincount(draws, minlength=5)
     chi2 = ((observed - 40_000 * probs) ** 2 / (40_000 * probs)).sum()
-    assert chi2 < 25.0, "the frequencies of the draws do not follow probs"
+    assert chi2 < 25.0, f"{what}: the shares of the ids are {np.round(observed / 40_000, 3).tolist()}"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("use only the generator you are given: never np.random.* or random")
+@pytest.mark.hint("all randomness comes from the generator you are given, never from global state")
 def test_sample_negatives_reproducible(student):
     probs = np.full(50, 1 / 50)
-    f = student.function(SKIPGRAM, "sample_negatives")
-    runs = [np.asarray(student.worker_helper(
+    what = "sample_negatives(50 probabilities, num=30, rng)"
+    runs = [as_array(student.worker_helper(
         f"{HELPERS}:call_after_scrambling", scramble, "sample_negatives", SKIPGRAM, probs, 30,
-        student.worker_helper(f"{HELPERS}:generator", 5))) for scramble in (1, 2)]
-    other = np.asarray(f(probs, 30, student.worker_helper(f"{HELPERS}:generator", 6)))
-    assert np.array_equal(runs[0], runs[1]), "the same generator state gave different draws"
-    assert not np.array_equal(runs[0], other), "different generators gave the same draws"
+        student.worker_helper(f"{HELPERS}:generator", 5)), what, shape=(30,), dtype_kind="iu")
+        for scramble in (1, 2)]
+    _, other = _draws(student, probs, 30, 6)
+    assert np.array_equal(runs[0], runs[1]), \
+        f"{what} drew differently from the same generator when the global random state changed"
+    assert not np.array_equal(runs[0], other), f"{what} drew the same ids from two different generators"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("a word with probability 0 (even the last one) must never be drawn")
+@pytest.mark.hint("a word with probability 0 is never drawn, wherever it is in probs")
 def test_sample_negatives_never_draws_impossible_words(student):
-    probs = np.array([0.0, 0.3, 0.0, 0.7, 0.0])
-    rng = student.worker_helper(f"{HELPERS}:generator", 2)
-    draws = np.asarray(student.function(SKIPGRAM, "sample_negatives")(probs, 5000, rng))
-    assert set(draws.tolist()) <= {1, 3}, "drew a word of probability 0"
+    what, draws = _draws(student, [0.0, 0.3, 0.0, 0.7, 0.0], 5000, 2)
+    drawn = sorted(set(draws.tolist()) - {1, 3})
+    assert not drawn, f"{what} drew ids of probability 0: {drawn}"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("probabilities below 0 or not summing to 1 (within 1e-6) raise ValueError")
+@pytest.mark.hint("bad input is rejected: probabilities below 0 or not summing to 1 (within 1e-6) raise ValueError")
 @pytest.mark.parametrize("probs", [[0.5, 0.6, -0.1], [0.2, 0.2, 0.2]], ids=["negative", "sum-0.6"])
 def test_sample_negatives_rejects_bad_probabilities(student, probs):
     rng = student.worker_helper(f"{HELPERS}:generator", 0)
-    with pytest.raises(ValueError):
-        student.function(SKIPGRAM, "sample_negatives")(np.array(probs), 3, rng)
+    expect_raises(ValueError, f"sample_negatives({probs}, 3, rng)",
+                  student.function(SKIPGRAM, "sample_negatives"), np.array(probs), 3, rng)

@@ -4,7 +4,10 @@
 import numpy as np
 import pytest
 
-from m4_helpers import HELPERS, SKIPGRAM, sgns_autograd
+from m4_helpers import (HELPERS, SKIPGRAM, as_array, assert_close, expect_raises, sgns_autograd,
+                        sgns_outputs)
+
+from autograder.checks import expect_float, expect_list
 
 
 def _vectors(seed, d=6, k=4, scale=1.0):
@@ -12,49 +15,62 @@ def _vectors(seed, d=6, k=4, scale=1.0):
     return rng.normal(size=d) * scale, rng.normal(size=d) * scale, rng.normal(size=(k, d)) * scale
 
 
+def _sgns(student, v, u, U):
+    k, d = np.shape(U)
+    what = f"sgns_loss_and_grads(v_center [{d}], u_context [{d}], u_negatives [{k}, {d}])"
+    return what, sgns_outputs(student.function(SKIPGRAM, "sgns_loss_and_grads")(v, u, U), what, d, k)
+
+
 @pytest.mark.points(2)
-@pytest.mark.hint("loss = -log σ(u_o·v_c) - Σ log σ(-u_k·v_c): the negatives enter with a minus sign")
+@pytest.mark.hint("the SGNS loss rewards a high score for the context and low scores for the "
+                  "negatives; each gradient is the loss's derivative for one input")
+@pytest.mark.deeper_hint("Write the loss as a function of the scores first, differentiate it "
+                         "with respect to each score, then apply the chain rule to the "
+                         "vectors; the negatives enter with the opposite sign of the context.")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_sgns_matches_autograd(student, seed):
     v, u, U = _vectors(seed)
-    loss, gv, go, gn = student.function(SKIPGRAM, "sgns_loss_and_grads")(v, u, U)
+    what, (loss, gv, go, gn) = _sgns(student, v, u, U)
     want = sgns_autograd(v, u, U)
-    assert loss == pytest.approx(want[0], rel=1e-9), "loss differs from the SGNS formula"
-    np.testing.assert_allclose(gv, want[1], rtol=1e-7, atol=1e-12, err_msg="grad of v_center")
-    np.testing.assert_allclose(go, want[2], rtol=1e-7, atol=1e-12, err_msg="grad of u_context")
-    np.testing.assert_allclose(gn, want[3], rtol=1e-7, atol=1e-12, err_msg="grad of u_negatives")
+    assert loss == pytest.approx(want[0], rel=1e-9), f"{what} returned the loss {loss:.6g}, not the SGNS loss"
+    assert_close(gv, want[1], f"the loss is right; the gradient for v_center of {what} is not", rtol=1e-7, atol=1e-12)
+    assert_close(go, want[2], f"the loss is right; the gradient for u_context of {what} is not", rtol=1e-7, atol=1e-12)
+    assert_close(gn, want[3], f"the loss is right; the gradient for u_negatives of {what} is not", rtol=1e-7, atol=1e-12)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("use -log σ(x) = logaddexp(0, -x) and a sigmoid that cannot overflow")
+@pytest.mark.hint("numerical stability: the loss and gradients stay finite and exact for "
+                  "scores of ±1000")
+@pytest.mark.deeper_hint("exp of a large score overflows: compute log σ and σ in forms that "
+                         "only ever exponentiate negative numbers.")
 @pytest.mark.parametrize("sign", [1.0, -1.0], ids=["plus-1000", "minus-1000"])
 def test_sgns_is_stable_at_large_scores(student, sign):
     v = np.array([sign * 1000.0, 0.0])
     u = np.array([1.0, 0.0])
     U = np.array([[1.0, 0.0], [-1.0, 0.0]])
-    loss, gv, go, gn = student.function(SKIPGRAM, "sgns_loss_and_grads")(v, u, U)
+    what, (loss, gv, go, gn) = _sgns(student, v, u, U)
     want = sgns_autograd(v, u, U)
-    values = [loss, *np.ravel(gv), *np.ravel(go), *np.ravel(gn)]
-    assert np.all(np.isfinite(values)), "overflow: inf or NaN"
-    assert loss == pytest.approx(want[0], rel=1e-9), "loss is off at large scores"
-    np.testing.assert_allclose(gv, want[1], atol=1e-9, err_msg="grad of v_center")
+    assert loss == pytest.approx(want[0], rel=1e-9), \
+        f"{what} returned the loss {loss:.6g} for scores of ±1000: precision lost"
+    assert_close(gv, want[1], f"the gradient for v_center of {what} is off for scores of ±1000", atol=1e-9)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("k = 0 negatives is allowed: only the positive term remains")
+@pytest.mark.hint("k = 0 negatives is allowed: only the context's term remains")
 def test_sgns_without_negatives(student):
     v, u, _ = _vectors(3)
-    loss, gv, go, gn = student.function(SKIPGRAM, "sgns_loss_and_grads")(v, u, np.zeros((0, 6)))
+    what, (loss, gv, go, gn) = _sgns(student, v, u, np.zeros((0, 6)))
     want = sgns_autograd(v, u, np.zeros((0, 6)))
-    assert loss == pytest.approx(want[0]), "loss with no negatives"
-    assert np.asarray(gn).shape == (0, 6), "grad of u_negatives must be shaped [0, d]"
+    assert loss == pytest.approx(want[0]), f"{what} returned the loss {loss:.6g} with no negatives"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("v_center [d], u_context [d], u_negatives [k, d]; anything else raises ValueError")
+@pytest.mark.hint("bad input is rejected: v_center [d], u_context [d], u_negatives [k, d], "
+                  "anything else raises ValueError")
 def test_sgns_rejects_mismatched_shapes(student):
-    with pytest.raises(ValueError):
-        student.function(SKIPGRAM, "sgns_loss_and_grads")(np.zeros(3), np.zeros(4), np.zeros((2, 3)))
+    expect_raises(ValueError, "sgns_loss_and_grads(v_center [3], u_context [4], u_negatives [2, 3])",
+                  student.function(SKIPGRAM, "sgns_loss_and_grads"),
+                  np.zeros(3), np.zeros(4), np.zeros((2, 3)))
 
 
 def _expected_step(W_in, W_out, c, o, negs, lr):
@@ -67,60 +83,74 @@ def _expected_step(W_in, W_out, c, o, negs, lr):
 
 
 def _step(student, W_in, W_out, c, o, negs, lr):
+    """One sgns_step on matrices kept in the worker; the loss and both matrices afterwards,
+    checked for kind and shape (the matrices were in the student's process all along)."""
     pair = student.worker_helper(f"{HELPERS}:EmbeddingPair", W_in, W_out)
+    what = f"sgns_step(W_in {list(W_in.shape)}, W_out, center={c}, context={o}, negatives={negs}, lr={lr})"
     loss = pair.step(c, o, negs, lr)
-    return (loss, *pair.matrices())
+    matrices = expect_list(pair.matrices(), f"the matrices after {what}", length=2)
+    return (what, loss, *(as_array(m, f"{name} after {what}", shape=W.shape, dtype_kind="f")
+                          for m, name, W in zip(matrices, ("W_in", "W_out"), (W_in, W_out))))
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("compute every gradient from the values before the step, then update W_in and W_out")
+@pytest.mark.hint("one SGD step: every gradient comes from the values before the step")
+@pytest.mark.deeper_hint("If W_in[center] is updated before W_out's gradients are computed, "
+                         "those gradients use the new vector; keep copies of the rows first.")
 def test_sgns_step_uses_values_before_the_step(student):
     rng = np.random.default_rng(5)
     W_in, W_out = rng.normal(size=(8, 4)), rng.normal(size=(8, 4))
-    got = _step(student, W_in, W_out, 2, 5, [1, 7, 3], 0.5)
+    what, _, new_in, new_out = _step(student, W_in, W_out, 2, 5, [1, 7, 3], 0.5)
     want = _expected_step(W_in, W_out, 2, 5, [1, 7, 3], 0.5)
-    np.testing.assert_allclose(got[1], want[1], rtol=1e-9, err_msg="W_in after the step")
-    np.testing.assert_allclose(got[2], want[2], rtol=1e-9, err_msg="W_out after the step")
+    assert_close(new_in, want[1], f"W_in after {what} is not one SGD step", rtol=1e-9)
+    assert_close(new_out, want[2], f"W_out after {what} is not one SGD step", rtol=1e-9)
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("a negative drawn twice contributes twice: np.subtract.at, not W_out[negs] -= ...")
+@pytest.mark.hint("a negative drawn twice is two negatives: its row gets both updates")
+@pytest.mark.deeper_hint("Fancy-indexed assignment with a repeated index writes the row once, "
+                         "keeping one update; numpy has an unbuffered way to subtract at indices.")
 def test_sgns_step_duplicate_negatives_count_twice(student):
     rng = np.random.default_rng(6)
     W_in, W_out = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
-    got = _step(student, W_in, W_out, 0, 1, [4, 4, 2, 4], 0.3)
+    what, _, _, new_out = _step(student, W_in, W_out, 0, 1, [4, 4, 2, 4], 0.3)
     want = _expected_step(W_in, W_out, 0, 1, [4, 4, 2, 4], 0.3)
-    np.testing.assert_allclose(got[2][4], want[2][4], rtol=1e-9, err_msg="the repeated negative's row")
-    np.testing.assert_allclose(got[2], want[2], rtol=1e-9, err_msg="W_out after the step")
+    assert_close(new_out[4], want[2][4], f"W_out's row 4 after {what} (id 4 drawn three "
+                 "times) did not get three updates", rtol=1e-9)
+    assert_close(new_out, want[2], f"W_out after {what} is not one SGD step", rtol=1e-9)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("a negative equal to the context gets the positive and the negative update")
+@pytest.mark.hint("a negative equal to the context gets both the context's and the negative's update")
 def test_sgns_step_negative_equal_to_context(student):
     rng = np.random.default_rng(7)
     W_in, W_out = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-    got = _step(student, W_in, W_out, 0, 3, [3, 1], 0.2)
+    what, _, _, new_out = _step(student, W_in, W_out, 0, 3, [3, 1], 0.2)
     want = _expected_step(W_in, W_out, 0, 3, [3, 1], 0.2)
-    np.testing.assert_allclose(got[2], want[2], rtol=1e-9, err_msg="W_out after the step")
+    assert_close(new_out, want[2], f"W_out after {what} (negative 3 is the context)", rtol=1e-9)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("return the loss computed before the update, as a float; touch no other rows")
+@pytest.mark.hint("sgns_step returns the loss before the update, as a float, and touches only "
+                  "the rows of the ids it was given")
 def test_sgns_step_returns_loss_before_and_leaves_other_rows(student):
     rng = np.random.default_rng(8)
     W_in, W_out = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
-    loss, new_in, new_out = _step(student, W_in, W_out, 6, 0, [2], 0.1)
-    assert isinstance(loss, float), "sgns_step must return a float"
-    assert loss == pytest.approx(_expected_step(W_in, W_out, 6, 0, [2], 0.1)[0]), "loss before the step"
-    np.testing.assert_array_equal(new_in[:6], W_in[:6])
-    np.testing.assert_array_equal(new_out[[1, 3, 4, 5, 6]], W_out[[1, 3, 4, 5, 6]])
+    what, loss, new_in, new_out = _step(student, W_in, W_out, 6, 0, [2], 0.1)
+    loss = expect_float(loss, what)
+    assert loss == pytest.approx(_expected_step(W_in, W_out, 6, 0, [2], 0.1)[0]), \
+        f"{what} returned {loss:.6g}, not the loss before the step"
+    assert np.array_equal(new_in[:6], W_in[:6]), f"{what} changed rows of W_in other than the center's"
+    assert np.array_equal(new_out[[1, 3, 4, 5, 6]], W_out[[1, 3, 4, 5, 6]]), \
+        f"{what} changed rows of W_out other than the context's and the negative's"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("ids outside [0, V) raise IndexError: no negative wrap-around")
+@pytest.mark.hint("ids outside [0, V) raise IndexError; a negative id is not counted from the end")
 @pytest.mark.parametrize("center,context,negs", [(-1, 0, [1]), (0, 1, [2, 5])],
                          ids=["negative-center", "negative-id-too-large"])
 def test_sgns_step_rejects_bad_ids(student, center, context, negs):
     W = np.zeros((5, 2))
-    with pytest.raises(IndexError):
-        _step(student, W, W, center, context, negs, 0.1)
+    pair = student.worker_helper(f"{HELPERS}:EmbeddingPair", W, W)
+    expect_raises(IndexError, f"sgns_step(W_in [5, 2], W_out [5, 2], center={center}, "
+                  f"context={context}, negatives={negs}, lr=0.1)", pair.step, center, context, negs, 0.1)
