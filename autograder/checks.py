@@ -18,6 +18,7 @@ numpy scalars (``np.float64(1.0)``, ``np.int64(3)``) are accepted and converted 
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -26,7 +27,7 @@ import numpy as np
 __all__ = [
     "describe", "expect_int", "expect_float", "expect_bool", "expect_str", "expect_bytes",
     "expect_list", "expect_tuple", "expect_pairs", "expect_dict", "expect_array",
-    "expect_tensor", "expect_object",
+    "expect_tensor", "expect_object", "expect_iterator",
 ]
 
 _SHOWN_CHARS = 24
@@ -190,6 +191,21 @@ def expect_object(value: Any, what: str) -> Any:
     if getattr(value, "_handle", None) is None:
         raise _fail(what, value, "an object (an instance of the class)")
     return value
+
+
+def expect_iterator(value: Any, what: str, *, of: Any = None, limit: int | None = None) -> list:
+    """The items of the iterator `value` (at most `limit` of them), each of type `of`.
+
+    A list or another plain container is not an iterator; a remote iterator is drained here.
+    """
+    expected = "an iterator" + (f" of {_plural(of)}" if of is not None else "")
+    if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes, np.ndarray)) or \
+            not hasattr(value, "__next__"):
+        raise _fail(what, value, expected + " (a generator)")
+    items = list(itertools.islice(value, limit))
+    if of is not None:
+        items = _check_items(items, items, what + "'s items", of, f"{_plural(of)}")
+    return items
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import pytest
 from autograder import checks
 from autograder.checks import (describe, expect_array, expect_bool, expect_bytes, expect_dict,
                                expect_float, expect_int, expect_list, expect_object,
-                               expect_pairs, expect_str, expect_tensor, expect_tuple)
+                               expect_iterator, expect_pairs, expect_str, expect_tensor,
+                               expect_tuple)
 
 # Values a stub may return instead of doing the work.
 VACUOUS = [None, [], {}, (), 0, 0.0, float("nan"), "", b"", True, np.empty(0),
@@ -188,3 +189,12 @@ def test_expect_object_wants_a_handle():
 def test_every_public_name_is_exported():
     assert {name for name in dir(checks) if name.startswith(("expect_", "describe"))} == set(
         checks.__all__)
+
+
+def test_expect_iterator_drains_and_checks_items():
+    assert expect_iterator(iter([1, 2, 3]), "it()", of=int) == [1, 2, 3]
+    assert expect_iterator((i for i in range(10**9)), "it()", limit=3) == [0, 1, 2]
+    with pytest.raises(AssertionError, match="returned an empty list; expected an iterator"):
+        expect_iterator([], "it()")
+    with pytest.raises(AssertionError, match="item 1 is the str 'a'"):
+        expect_iterator(iter([1, "a"]), "it()", of=int)
