@@ -94,6 +94,8 @@ class CallLog:
 
     functions: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    # (name as the student wrote it, args, kwargs) of the latest call: a failure shows its input.
+    last_call: tuple | None = None
 
 
 class Student:
@@ -302,6 +304,7 @@ class RemoteRef:
         if self._generation is not None:
             self._student._check_generation(self._generation)
         self._student.log.functions.append(self.qualified_name)
+        self._student.log.last_call = (self._target[2], args, kwargs)
         return self._student.request({"op": "call", "target": self._target,
                                       "args": list(args), "kwargs": kwargs})
 

@@ -1,11 +1,14 @@
 """The `result` JSON of GitHub Classroom's autograding actions (version 1), which
-`classroom-resources/autograding-grading-reporter` totals (base64-encode it for the reporter)."""
+`classroom-resources/autograding-grading-reporter` totals (base64-encode it for the reporter).
+The reporter prints each test's name and message to the workflow log, so both are made inert
+by `escape.plain`."""
 
 from __future__ import annotations
 
 import json
 
-from autograder.formats.gradescope import feedback
+from autograder.formats.escape import plain
+from autograder.formats.parts import feedback
 from autograder.results import GradeResult
 
 
@@ -15,11 +18,12 @@ def as_dict(result: GradeResult) -> dict:
         "status": "pass" if all(t.passed for t in result.tests) else "fail",
         "max_score": result.max_score,
         "tests": [
-            {"name": f"{t.module} / {t.name}", "status": "pass" if t.passed else "fail",
+            {"name": plain(f"{t.module} / {t.name}"), "status": "pass" if t.passed else "fail",
              "score": t.score, "max_score": t.points, "message": feedback(t),
-             "line_no": None, "execution_time": f"{t.seconds:.2f}s", "test_code": t.name}
+             "line_no": None, "execution_time": f"{t.seconds:.2f}s", "test_code": plain(t.name)}
             for t in result.tests
         ],
+        "deeper_hints_used": len(result.deeper_hints_used),
     }
 
 

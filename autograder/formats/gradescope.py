@@ -1,38 +1,39 @@
-"""Gradescope's results.json, with per-module totals and the isolation in `extra_data`."""
+"""Gradescope's results.json, with per-module totals and the isolation in `extra_data`.
+
+Every string is made inert by `escape.plain` (JSON itself would carry an ANSI sequence or a
+lone surrogate, which a viewer may act on or a UTF-8 writer refuse)."""
 
 from __future__ import annotations
 
 import json
 
-from autograder.results import GradeResult, TestRecord
+from autograder.formats.escape import plain
+from autograder.formats.parts import deeper_hints_line, feedback, summary_notes
+from autograder.results import GradeResult
 
-
-def feedback(test: TestRecord) -> str:
-    """What a student reads under a test: the problem, then the hint."""
-    parts = [test.output] if test.output else []
-    if test.hint and not test.passed:
-        parts.append(f"Hint: {test.hint}")
-    return "\n".join(parts)
+__all__ = ["as_dict", "feedback", "render"]
 
 
 def as_dict(result: GradeResult) -> dict:
     modules = result.modules
     summary = [f"{m}: {s.score:g}/{s.max_score:g}" for m, s in modules.items()]
+    hints = deeper_hints_line(result)
     return {
         "score": result.score,
         "max_score": result.max_score,
         "execution_time": result.execution_time,
-        "output": "\n".join(result.notes + summary),
+        "output": "\n".join(summary_notes(result) + summary + ([hints] if hints else [])),
         "tests": [
-            {"name": t.name, "score": t.score, "max_score": t.points, "status": t.status,
-             "output": feedback(t), "visibility": t.visibility,
-             "tags": [t.module, t.suite, *t.functions]}
+            {"name": plain(t.name), "score": t.score, "max_score": t.points, "status": t.status,
+             "output": feedback(t), "visibility": plain(t.visibility),
+             "tags": [plain(tag) for tag in (t.module, t.suite, *t.functions)]}
             for t in result.tests
         ],
         "extra_data": {
             "modules": {m: {"score": s.score, "max_score": s.max_score}
                         for m, s in modules.items()},
             "isolation": result.isolation,
+            "deeper_hints_used": [plain(h) for h in result.deeper_hints_used],
         },
     }
 
