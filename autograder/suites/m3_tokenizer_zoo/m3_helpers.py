@@ -15,6 +15,7 @@ import functools
 import json
 from pathlib import Path
 
+from autograder.checks import describe, expect_list
 from autograder.worker_helpers import m3_tokenizer_zoo as zoo
 
 ZOO = "autograder.worker_helpers.m3_tokenizer_zoo"
@@ -90,3 +91,27 @@ def showdown_text() -> str:
 def tokenizer(name: str) -> zoo.TrustedTokenizer:
     """The trusted tokenizer `name`, in this (trusted) process."""
     return zoo.tokenizer(name)
+
+
+def ids_of(value, what: str) -> list[int]:
+    """A list of ints (token ids) from the student's code, checked before any comparison."""
+    return expect_list(value, what, of=int)
+
+
+def first_difference(got: list, want: list) -> str:
+    """Where two sequences first differ, in words that show the student's side only."""
+    for index, (a, b) in enumerate(zip(got, want)):
+        if a != b:
+            return f"the first difference is at index {index} (yours: {a!r})"
+    if len(got) != len(want):
+        return f"it has {len(got)} items where {len(want)} were expected"
+    return "they are equal"
+
+
+def expect_raises(error: type[BaseException], what: str, function, *args, **kwargs) -> None:
+    """The call must raise `error`; otherwise say what it returned instead."""
+    try:
+        result = function(*args, **kwargs)
+    except error:
+        return
+    raise AssertionError(f"{what} returned {describe(result)} instead of raising {error.__name__}")
