@@ -85,10 +85,12 @@ def _is_expect(call: ast.Call) -> bool:
 class _Scope(ast.NodeVisitor):
     """Walks one function body in order, tracking the names bound to student values."""
 
-    def __init__(self, tainted: set[str], problems: list[str], where: str):
+    def __init__(self, tainted: set[str], problems: list[str], where: str, context: "_Context"):
         self.tainted = set(tainted)
         self.problems = problems
         self.where = where
+        self.context = context
+        self.function = ""
 
     # ---- which expressions are student values --------------------------------------------
     def is_student(self, node: ast.AST) -> bool:
@@ -103,6 +105,8 @@ class _Scope(ast.NodeVisitor):
                 return False
             if self.is_student(node.func):
                 return True
+            if self.local(node) is not None:
+                return self.local(node) in self.context.returns_student
             arguments = list(node.args) + [k.value for k in node.keywords]
             return any(isinstance(a, ast.Name) and a.id == "student" for a in arguments)
         if isinstance(node, ast.Await):
@@ -126,7 +130,7 @@ class _Scope(ast.NodeVisitor):
         elif isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
             self.visit(node)
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            inner = _Scope(self.tainted, self.problems, self.where)
+            inner = _Scope(self.tainted, self.problems, self.where, self.context)
             for generator in node.generators:
                 inner.check(generator.iter)
                 inner.bind(generator.target, False)
@@ -150,7 +154,9 @@ class _Scope(ast.NodeVisitor):
                 self.check(argument)
             self.check(call.func)
             return
-        if _name_of(call.func) in TRUSTED_WRAPPERS:
+        if _name_of(call.func) in TRUSTED_WRAPPERS or self.local(call) is not None:
+            if self.local(call) is not None:
+                self.context.note_call(self, call)
             for argument in arguments:
                 if self.is_student(argument):
                     self.check_inside_student(argument)
@@ -161,6 +167,11 @@ class _Scope(ast.NodeVisitor):
         for argument in arguments:
             self.check(argument)
 
+    def local(self, call: ast.Call) -> str | None:
+        """The name of the function of this file that `call` calls, if it calls one."""
+        name = call.func.id if isinstance(call.func, ast.Name) else None
+        return name if name in self.context.functions else None
+
     def check_inside_student(self, node: ast.AST) -> None:
         """`node` is a student value in an allowed place: check what it is built from."""
         if isinstance(node, ast.Call):
@@ -168,7 +179,9 @@ class _Scope(ast.NodeVisitor):
                 self.check_inside_student(node.func)
             # Arguments of a call into the student's code may be student values (sent back).
             arguments = list(node.args) + [k.value for k in node.keywords]
-            calls_student = self.is_student(node.func)
+            calls_student = self.is_student(node.func) or self.local(node) is not None
+            if self.local(node) is not None:
+                self.context.note_call(self, node)
             for argument in arguments:
                 if isinstance(argument, ast.Starred):
                     argument = argument.value
@@ -220,7 +233,8 @@ class _Scope(ast.NodeVisitor):
         self.value_allowed(node.value)
 
     def visit_Return(self, node: ast.Return) -> None:
-        self.value_allowed(node.value)
+        if self.value_allowed(node.value) and self.function:
+            self.context.returns_student.add(self.function)
 
     def visit_For(self, node: ast.For) -> None:
         self.check(node.iter)
@@ -239,16 +253,19 @@ class _Scope(ast.NodeVisitor):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         for decorator in node.decorator_list:
             self.check(decorator)
-        inner = _Scope(self.tainted, self.problems, self.where)
+        inner = _Scope(self.tainted, self.problems, self.where, self.context)
+        inner.function = node.name if self.function == "" else self.function
         for argument in node.args.args + node.args.kwonlyargs:
             inner.tainted.discard(argument.arg)
+        if self.function == "":
+            inner.tainted |= self.context.tainted_parameters.get(node.name, set())
         for statement in node.body:
             inner.visit(statement)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        inner = _Scope(self.tainted, self.problems, self.where)
+        inner = _Scope(self.tainted, self.problems, self.where, self.context)
         inner.value_allowed(node.body)
 
     def generic_visit(self, node: ast.AST) -> None:
@@ -268,13 +285,50 @@ class _Scope(ast.NodeVisitor):
             self.check(node)
 
 
+class _Context:
+    """What one file's functions do with student values: which of their parameters receive
+    one at some call, and which return one. Found by scanning the file until nothing changes."""
+
+    def __init__(self, tree: ast.Module):
+        self.functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        self.parameters = {node.name: [a.arg for a in node.args.args]
+                           for node in tree.body if isinstance(node, ast.FunctionDef)}
+        self.tainted_parameters: dict[str, set[str]] = {}
+        self.returns_student: set[str] = set()
+
+    def note_call(self, scope: "_Scope", call: ast.Call) -> None:
+        name = call.func.id
+        names = self.parameters[name]
+        passed = list(zip(names, call.args)) + [(k.arg, k.value) for k in call.keywords if k.arg]
+        for parameter, argument in passed:
+            if parameter == "student":  # the fixture itself: its attributes are the sources
+                continue
+            if scope.is_student(argument) or (isinstance(argument, ast.Name)
+                                              and argument.id == "student"):
+                self.tainted_parameters.setdefault(name, set()).add(parameter)
+
+
 def problems_in(source: str, where: str) -> list[str]:
-    """Every use of a student value in `source` that breaks the rule, as "file:line: ..."."""
-    problems: list[str] = []
-    module = _Scope(set(), problems, where)
-    for statement in ast.parse(source).body:
-        module.visit(statement)
-    return problems
+    """Every use of a student value in `source` that breaks the rule, as "file:line: ...".
+
+    A function of the same file that is given a student value is checked with that parameter
+    holding a student value; calling it is then allowed, and its result is a student value
+    when it returns one.
+    """
+    tree = ast.parse(source)
+    context = _Context(tree)
+    state = None
+    for _ in range(10):
+        problems: list[str] = []
+        module = _Scope(set(), problems, where, context)
+        for statement in tree.body:
+            module.visit(statement)
+        new_state = (repr(sorted((k, sorted(v)) for k, v in context.tainted_parameters.items())),
+                     sorted(context.returns_student))
+        if new_state == state:
+            break
+        state = new_state
+    return sorted(set(problems), key=lambda p: int(p.split(":")[1]))
 
 
 def _relative(path: Path) -> str:
@@ -329,3 +383,26 @@ def test_the_rule_flags_unchecked_uses(body):
 ])
 def test_the_rule_allows_checked_uses(body):
     assert not _flagged(body), _flagged(body)
+
+
+HELPERS = """
+def encoded(tok, text):
+    return expect_list(tok.encode(text), "encode", of=int)
+
+def careless(tok, text):
+    return len(tok.encode(text))
+
+def handle(student):
+    return student.function("m", "T")()
+
+def test_x(student):
+    tok = handle(student)
+    assert encoded(tok, "a") == [97]
+    assert careless(tok, "a") == 1
+    assert handle(student).encode("a") == [97]
+"""
+
+
+def test_the_rule_follows_student_values_into_functions_of_the_same_file():
+    problems = problems_in(HELPERS, "t.py")
+    assert [p.split(":")[1] for p in problems] == ["6", "15"], problems

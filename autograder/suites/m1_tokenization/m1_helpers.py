@@ -14,6 +14,8 @@ import random
 from importlib import resources
 from pathlib import Path
 
+from autograder.checks import expect_dict, expect_list, expect_object, expect_str
+
 DATA = Path(__file__).parent / "data"
 
 ENDOFTEXT = "<|endoftext|>"
@@ -101,17 +103,44 @@ def merged_tokens_stay_inside(merges, pieces) -> bool:
 TOKENIZER = "m1_tokenization.tokenizer"
 
 
+def shown(name: str, *args) -> str:
+    """A call as the student would write it, each argument cut short: "merge_pair([1, 2], (1, 2), 9)"."""
+    def short(value) -> str:
+        text = repr(value)
+        return text if len(text) <= 40 else text[:30] + "…" + text[-6:]
+    return f"{name}({', '.join(short(a) for a in args)})"
+
+
+def difference(got: list, want: list, noun: str = "ids") -> str:
+    """What differs between two lists, observed first: the length, then the first difference."""
+    def short(value) -> str:
+        text = repr(value)
+        return text if len(text) <= 30 else text[:24] + "…" + text[-4:]
+    first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+    if len(got) != len(want):
+        head = f"{len(got)} {noun} where {len(want)} were expected"
+        if first == len(got):
+            return f"{head}: the first {len(got)} are right, then the {noun} stop early"
+        if first == len(want):
+            return f"{head}: the first {len(want)} are right, then {len(got) - len(want)} more follow"
+        return f"{head}; the first difference is at position {first}: {short(got[first])} where {short(want[first])} was expected"
+    return (f"the right number of {noun}, but {short(got[first])} at position {first} where "
+            f"{short(want[first])} was expected")
+
+
 def student_gpt2(student, special_tokens=(ENDOFTEXT,)):
     """The submission's ``BPETokenizer.from_files`` on GPT-2's files (a handle in the worker)."""
     vocab_path, merges_path = gpt2_files()
     from_files = student.function(TOKENIZER, "BPETokenizer.from_files")
-    return from_files(vocab_path, merges_path, list(special_tokens) if special_tokens is not None else None)
+    tok = from_files(vocab_path, merges_path, list(special_tokens) if special_tokens is not None else None)
+    return expect_object(tok, "BPETokenizer.from_files(GPT-2's files)")
 
 
 def student_byte_tokenizer(student, extra: dict[int, bytes] | None = None):
     """The submission's ``BPETokenizer`` with the 256 byte tokens (plus ``extra``) and no merges."""
     vocab = {i: bytes([i]) for i in range(256)} | (extra or {})
-    return student.function(TOKENIZER, "BPETokenizer")(vocab, [])
+    return expect_object(student.function(TOKENIZER, "BPETokenizer")(vocab, []),
+                         "BPETokenizer(vocab, [])")
 
 
 class TrustedView:
@@ -127,13 +156,14 @@ class TrustedView:
         self._vocab = None
 
     def encode(self, text: str) -> list[int]:
-        return list(self._handle.encode(text))
+        return expect_list(self._handle.encode(text), shown("encode", text), of=int)
 
     def decode(self, ids) -> str:
-        return self._handle.decode(list(ids))
+        return expect_str(self._handle.decode(list(ids)), shown("decode", list(ids)))
 
     @property
     def vocab(self) -> dict[int, bytes]:
         if self._vocab is None:
-            self._vocab = dict(self._handle.fetch("vocab"))
+            self._vocab = expect_dict(self._handle.fetch("vocab"), "the tokenizer's vocab",
+                                      keys=int, values=bytes)
         return self._vocab

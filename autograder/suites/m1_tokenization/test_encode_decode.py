@@ -4,7 +4,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from m1_helpers import ENDOFTEXT, sample_corpus
+from autograder.checks import expect_list, expect_object, expect_str
+from m1_helpers import ENDOFTEXT, difference, sample_corpus, shown
 
 BPE = "m1_tokenization.bpe"
 TOKENIZER = "m1_tokenization.tokenizer"
@@ -18,74 +19,87 @@ def byte_vocab(*extra: bytes) -> dict[int, bytes]:
     return vocab
 
 
+def tokenizer(student, *args):
+    return expect_object(student.function(TOKENIZER, "BPETokenizer")(*args), "BPETokenizer(vocab, merges, ...)")
+
+
+def encoded(tok, text) -> list[int]:
+    return expect_list(tok.encode(text), shown("encode", text), of=int)
+
+
+def decoded(tok, ids) -> str:
+    return expect_str(tok.decode(ids), shown("decode", ids))
+
+
+def check_encode(tok, text, want, property_failed):
+    got = encoded(tok, text)
+    assert got == want, f"{property_failed}: {shown('encode', text)} gave {difference(got, want)}"
+
+
 @pytest.mark.points(1)
-@pytest.mark.hint("Apply merges by rank: repeatedly merge the adjacent pair that was learned earliest, not the leftmost or the most frequent pair.")
+@pytest.mark.hint("Encoding replays the merges in the order they were learned: the rank of a pair decides, not its position or how often it occurs.")
 def test_merges_are_applied_by_rank(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
     # Ranks: (b, c) first, then (a, b).
-    tok = BPETokenizer(byte_vocab(b"bc", b"ab"), [(b"b", b"c"), (b"a", b"b")])
+    tok = tokenizer(student, byte_vocab(b"bc", b"ab"), [(b"b", b"c"), (b"a", b"b")])
     # 'abc': (b, c) has the better rank -> [a, bc], not [ab, c].
-    assert tok.encode("abc") == [97, 256], "merged the leftmost pair instead of the best-ranked one"
+    check_encode(tok, "abc", [97, 256], "not the best-ranked pair first")
     # 'ababc': (a, b) occurs twice but ranks second -> [a, b, a, bc] -> [ab, a, bc].
-    assert tok.encode("ababc") == [257, 97, 256], "merged the most frequent pair instead of the best-ranked one"
+    check_encode(tok, "ababc", [257, 97, 256], "not the best-ranked pair first")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Pre-tokenize first and run BPE inside each pre-token: a merge of (b'a', b' ') can never apply to 'a a'.")
+@pytest.mark.hint("Merges apply inside a pre-token only, never across the boundary between two.")
 def test_encode_never_merges_across_pretokens(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
-    tok = BPETokenizer(byte_vocab(b"a ", b" a"), [(b"a", b" "), (b" ", b"a")])
-    assert tok.encode("a a") == [97, 257], "a merge crossed a pre-token boundary"
+    tok = tokenizer(student, byte_vocab(b"a ", b" a"), [(b"a", b" "), (b" ", b"a")])
+    check_encode(tok, "a a", [97, 257], "a merge crossed a pre-token boundary")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Special tokens map straight to their ids: cut them out before the regex, never split them with BPE, never merge them with their neighbours.")
+@pytest.mark.hint("A special token in the text becomes its own single id; it is never split and never merged with its neighbours.")
 def test_special_tokens_encode_to_their_ids(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
     vocab = byte_vocab(b"|>", b"<|", ENDOFTEXT.encode())
-    tok = BPETokenizer(vocab, [(b"|", b">"), (b"<", b"|")], [ENDOFTEXT])
-    assert tok.encode(f"a{ENDOFTEXT}<|b|>") == [97, 258, 257, 98, 256], "special token not mapped to its id"
+    tok = tokenizer(student, vocab, [(b"|", b">"), (b"<", b"|")], [ENDOFTEXT])
+    check_encode(tok, f"a{ENDOFTEXT}<|b|>", [97, 258, 257, 98, 256], "special token not mapped to its id")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("A special token missing from the vocabulary gets id max(vocab) + 1 (the next one the next id); decode must know it too.")
+@pytest.mark.hint("A special token missing from the vocabulary gets a new id after the largest id in use (ids need not be contiguous), and decode knows it too.")
 def test_missing_special_tokens_are_appended(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
     vocab = byte_vocab(b"ab")
     vocab[300] = b"xyz"  # ids need not be contiguous
-    tok = BPETokenizer(vocab, [(b"a", b"b")], ["<s>", "</s>"])
-    ids = tok.encode("<s>ab</s>")
-    assert ids == [301, 256, 302], "missing special tokens must get ids max(vocab) + 1, + 2, ..."
-    assert tok.decode(ids) == "<s>ab</s>", "decode does not know the appended special tokens"
+    tok = tokenizer(student, vocab, [(b"a", b"b")], ["<s>", "</s>"])
+    check_encode(tok, "<s>ab</s>", [301, 256, 302], "wrong ids for special tokens missing from the vocabulary")
+    got = decoded(tok, [301, 256, 302])
+    assert got == "<s>ab</s>", f"decode([301, 256, 302]) gave {got!r}: decode does not know the added special tokens"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Build the bytes -> id table so that the lowest id wins when several ids hold the same bytes.")
+@pytest.mark.hint("When several ids hold the same bytes, encode uses the lowest of them.")
 def test_lowest_id_for_duplicate_bytes(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
     vocab = byte_vocab(b"ab", b"ab", b"<s>")
     vocab[999] = b"b"
-    tok = BPETokenizer(vocab, [(b"a", b"b")], ["<s>"])
-    assert tok.encode("ab<s>b") == [256, 258, 98], "not the lowest id for bytes held by several ids"
+    tok = tokenizer(student, vocab, [(b"a", b"b")], ["<s>"])
+    check_encode(tok, "ab<s>b", [256, 258, 98], "not the lowest id for bytes held by several ids")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Join all the tokens' bytes first and decode once with errors='replace': one character may span several tokens, and invalid UTF-8 becomes U+FFFD.")
+@pytest.mark.hint("One character may be spread over several tokens, and a list of ids need not be valid UTF-8: decode must give the same text as decoding all the bytes at once, with U+FFFD for invalid bytes.")
 def test_decode_joins_bytes_and_replaces_errors(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
-    tok = BPETokenizer(byte_vocab(), [])
-    assert tok.decode([0xC3, 0xA9, 0xE2, 0x82, 0xAC]) == "é€", "a character split over tokens must decode whole"
+    tok = tokenizer(student, byte_vocab(), [])
+    got = decoded(tok, [0xC3, 0xA9, 0xE2, 0x82, 0xAC])
+    assert got == "é€", f"decode([0xC3, 0xA9, 0xE2, 0x82, 0xAC]) gave {got!r}: characters split over tokens were not decoded whole"
     for ids in ([0xFF, 97], [0xE2, 0x82], [97, 0xC3]):
         want = bytes(ids).decode("utf-8", errors="replace")
-        assert tok.decode(ids) == want, "invalid UTF-8 must become U+FFFD"
-    assert tok.decode([]) == "" and tok.encode("") == [], "empty input"
+        got = decoded(tok, ids)
+        assert got == want, f"{shown('decode', ids)} gave {got!r}; invalid UTF-8 bytes become U+FFFD"
+    assert decoded(tok, []) == "", "decode([]) is not the empty text"
+    check_encode(tok, "", [], "the empty text")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("decode must raise KeyError or ValueError for an id that is not in the vocabulary, negative ids included (no wrap-around).")
+@pytest.mark.hint("An id that is not in the vocabulary is an error (KeyError or ValueError), negative ids included.")
 def test_decode_rejects_unknown_ids(student):
-    BPETokenizer = student.function(TOKENIZER, "BPETokenizer")
-    tok = BPETokenizer(byte_vocab(b"ab"), [(b"a", b"b")])
+    tok = tokenizer(student, byte_vocab(b"ab"), [(b"a", b"b")])
     for bad in ([97, 257], [-1], [97, -257]):
         with pytest.raises((KeyError, ValueError)):
             tok.decode(bad)
@@ -98,20 +112,20 @@ def trained(solution, vocab_size=256 + 2 + 300):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Within each pre-token keep merging the best-ranked pair present until none is in the merge table; special tokens map to their own ids.")
+@pytest.mark.hint("All the encoding rules at once on a trained vocabulary: the first id that differs shows where.")
 def test_encode_matches_the_reference_on_a_trained_vocabulary(student, solution):
     vocab, merges, specials = trained(solution)
     text = sample_corpus() + " lighthouse keepers' logbooks <pad><|endoftext|> größten Wellen"
     want = solution.function(TOKENIZER, "BPETokenizer")(vocab, merges, specials).encode(text)
-    tok = student.function(TOKENIZER, "BPETokenizer")(vocab, merges, specials)
-    assert tok.encode(text) == want, "encode differs from the reference on a trained vocabulary"
+    tok = tokenizer(student, vocab, merges, specials)
+    check_encode(tok, text, want, "encode differs from the reference on a trained vocabulary")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("decode(encode(text)) == text for every string: byte-level BPE can write anything down, and nothing may be lost around special tokens.")
+@pytest.mark.hint("Byte-level BPE can write down any text: decoding the ids of a text gives the text back, around special tokens too.")
 def test_round_trip_on_arbitrary_unicode(student, solution):
     vocab, merges, specials = trained(solution, vocab_size=256 + 2 + 150)
-    tok = student.function(TOKENIZER, "BPETokenizer")(vocab, merges, specials)
+    tok = tokenizer(student, vocab, merges, specials)
     pieces = st.sampled_from([ENDOFTEXT, "<pad>", "<|", " ", "  ", "\n", "the", "ö", "'s", "😀", "東京"])
 
     @settings(max_examples=50, derandomize=True, database=None, deadline=None,
@@ -119,6 +133,7 @@ def test_round_trip_on_arbitrary_unicode(student, solution):
               suppress_health_check=list(HealthCheck))
     @given(st.lists(pieces | st.text(max_size=4), max_size=20).map("".join))
     def check(text):
-        assert tok.decode(tok.encode(text)) == text, "decode(encode(text)) is not the text"
+        back = decoded(tok, encoded(tok, text))
+        assert back == text, f"decode(encode({text!r})) gave {back!r}"
 
     check()
