@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from autograder.formats.escape import plain
+from autograder.formats.escape import safe
 from autograder.formats.parts import feedback
 from autograder.results import GradeResult
 
@@ -18,9 +18,9 @@ def as_dict(result: GradeResult) -> dict:
         "status": "pass" if all(t.passed for t in result.tests) else "fail",
         "max_score": result.max_score,
         "tests": [
-            {"name": plain(f"{t.module} / {t.name}"), "status": "pass" if t.passed else "fail",
+            {"name": safe(f"{t.module} / {t.name}", lines=3), "status": "pass" if t.passed else "fail",
              "score": t.score, "max_score": t.points, "message": feedback(t),
-             "line_no": None, "execution_time": f"{t.seconds:.2f}s", "test_code": plain(t.name)}
+             "line_no": None, "execution_time": f"{t.seconds:.2f}s", "test_code": safe(t.name, lines=3)}
             for t in result.tests
         ],
         "deeper_hints_used": len(result.deeper_hints_used),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from autograder.formats.escape import plain
+from autograder.formats.escape import safe
 from autograder.formats.parts import deeper_hints_line, feedback, summary_notes
 from autograder.results import GradeResult
 
@@ -24,18 +24,29 @@ def as_dict(result: GradeResult) -> dict:
         "execution_time": result.execution_time,
         "output": "\n".join(summary_notes(result) + summary + ([hints] if hints else [])),
         "tests": [
-            {"name": plain(t.name), "score": t.score, "max_score": t.points, "status": t.status,
-             "output": feedback(t), "visibility": plain(t.visibility),
-             "tags": [plain(tag) for tag in (t.module, t.suite, *t.functions)]}
+            {"name": safe(t.name, lines=3), "score": t.score, "max_score": t.points, "status": t.status,
+             "output": feedback(t), "visibility": safe(t.visibility, lines=1),
+             "tags": [safe(tag, lines=1) for tag in (t.module, t.suite, *t.functions)]}
             for t in result.tests
         ],
         "extra_data": {
             "modules": {m: {"score": s.score, "max_score": s.max_score}
                         for m, s in modules.items()},
-            "isolation": result.isolation,
-            "deeper_hints_used": [plain(h) for h in result.deeper_hints_used],
+            "isolation": _inert(result.isolation),
+            "deeper_hints_used": [safe(h, lines=1) for h in result.deeper_hints_used],
         },
     }
+
+
+def _inert(value):
+    """A JSON value with every string made safe, keys included."""
+    if isinstance(value, str):
+        return safe(value, lines=5)
+    if isinstance(value, dict):
+        return {_inert(str(k)): _inert(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_inert(v) for v in value]
+    return value
 
 
 def render(result: GradeResult) -> str:

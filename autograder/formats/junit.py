@@ -18,7 +18,7 @@ def render(result: GradeResult) -> str:
                       time=f"{result.execution_time:.3f}")
     for module, score in result.modules.items():
         tests = [t for t in result.tests if t.module == module]
-        suite = ET.SubElement(root, "testsuite", name=xml(module), tests=str(len(tests)),
+        suite = ET.SubElement(root, "testsuite", name=xml(module, lines=1), tests=str(len(tests)),
                               failures=str(score.failed), time=f"{sum(t.seconds for t in tests):.3f}")
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="score",
@@ -26,10 +26,10 @@ def render(result: GradeResult) -> str:
         ET.SubElement(properties, "property", name="deeper_hints_used",
                       value=str(len(result.deeper_hints_used)))
         for note in summary_notes(result):
-            ET.SubElement(properties, "property", name="note", value=xml(note))
+            ET.SubElement(properties, "property", name="note", value=xml(note, lines=3))
         for test in tests:
-            case = ET.SubElement(suite, "testcase", classname=xml(f"{module}.{test.suite}"),
-                                 name=xml(test.name), time=f"{test.seconds:.3f}")
+            case = ET.SubElement(suite, "testcase", classname=xml(f"{module}.{test.suite}", lines=1),
+                                 name=xml(test.name, lines=3), time=f"{test.seconds:.3f}")
             if not test.passed:
                 first = (xml(test.output).splitlines() or ["failed"])[0][:200]
                 failure = ET.SubElement(case, "failure", message=first)

@@ -6,7 +6,7 @@ syntax (Markdown, XML) or prints it as it is (text, JSON)."""
 
 from __future__ import annotations
 
-from autograder.formats.escape import plain
+from autograder.formats.escape import plain, safe
 from autograder.results import GradeResult, TestRecord
 
 
@@ -24,7 +24,7 @@ def feedback(test: TestRecord) -> str:
             parts.append(f"Hint: {test.hint}")
         if test.deeper_hint:
             parts.append(f"A deeper hint: {hint_command(test)}")
-    return plain("\n".join(parts))
+    return safe("\n".join(parts), lines=60)
 
 
 def deeper_hints_line(result: GradeResult) -> str:
@@ -34,13 +34,14 @@ def deeper_hints_line(result: GradeResult) -> str:
         return ""
     if not used:
         return "Deeper hints used: 0"
-    shown = ", ".join(plain(h) for h in used[:10]) + (", …" if len(used) > 10 else "")
+    shown = ", ".join(safe(h, lines=1, line_chars=120) for h in used[:10]) + (
+        ", …" if len(used) > 10 else "")
     return f"Deeper hints used: {len(used)} ({shown})"
 
 
 def summary_notes(result: GradeResult) -> list[str]:
     """The lines above the tables: submission problems, weaker isolation (made plain)."""
-    notes = [plain(n) for n in result.notes]
+    notes = [safe(n, lines=5) for n in result.notes]
     if result.isolation_warning:
-        notes.append(result.isolation_warning)
+        notes.append(safe(result.isolation_warning, lines=3))
     return notes

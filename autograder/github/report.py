@@ -17,8 +17,10 @@ import base64
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from autograder.formats import classroom, markdown
+from autograder.formats.escape import md_code, md_text, safe
 from autograder.github import actions
 from autograder.github.grading import Graded
 from autograder.github.locations import Location, SourceIndex
@@ -74,8 +76,10 @@ def annotations(found: list[Place], limit: int = actions.MAX_ERROR_ANNOTATIONS) 
         message = f"{names}{more}\n{_first_line(first.output)}"
         if first.hint:
             message += f"\nHint: {first.hint}"
-        lines.append(actions.command("error", message, file=place.location.path,
-                                     line=place.location.line, title=title))
+        # Annotations show text as it is: made inert like the text report.
+        lines.append(actions.command("error", safe(message, lines=12, line_chars=300),
+                                     file=place.location.path, line=place.location.line,
+                                     title=safe(title, lines=1, line_chars=200)))
     if len(found) > limit:
         lines.append(actions.command(
             "notice", f"{len(found) - limit} more places in your code have failing tests: "
@@ -122,11 +126,11 @@ def _where_to_look(found: list[Place], nowhere: list[TestRecord], env: dict | No
     lines = ["### Where to look", "", "| In your code | Failing tests | Points lost |",
              "| --- | ---: | ---: |"]
     for place in found:
-        where = f"{place.location.path}:{place.location.line}"
-        url = actions.blob_url(place.location.path, place.location.line, env)
-        cell = f"[`{where}`]({url})" if url else f"`{where}`"
-        lines.append(f"| `{place.location.name}` — {cell} | {len(place.tests)} | "
-                     f"{place.points_lost:g} |")
+        where = md_code(f"{place.location.path}:{place.location.line}", in_table=True)
+        url = actions.blob_url(quote(place.location.path), place.location.line, env)
+        cell = f"[{where}]({url})" if url else where
+        lines.append(f"| {md_code(place.location.name, in_table=True)} — {cell} | "
+                     f"{len(place.tests)} | {place.points_lost:g} |")
     if nowhere:
         lines.append(f"| (no single function: see the failed tests above) | {len(nowhere)} | "
                      f"{sum(t.points - t.score for t in nowhere):g} |")
@@ -140,7 +144,7 @@ def _changed_files(changes: dict) -> str:
              "if that was not intended.", ""]
     for kind in ("changed", "missing", "added"):
         for path in changes.get(kind, [])[:50]:
-            lines.append(f"- {kind}: `{path}`")
+            lines.append(f"- {kind}: {md_code(path)}")
     total = sum(len(changes.get(k, [])) for k in ("changed", "missing", "added"))
     if total > 50 * 3 or any(len(changes.get(k, [])) > 50 for k in ("changed", "missing", "added")):
         lines.append(f"- … {total} in all")
@@ -159,7 +163,7 @@ def _footer(result, env: dict | None) -> str:
     bits.append("full results: `results.json` in the run's **autograder-results** artifact")
     isolation = (result.isolation or {}).get("network")
     if isolation:
-        bits.append(f"isolation: {isolation}")
+        bits.append(f"isolation: {md_text(isolation)}")
     return "<sub>" + " · ".join(bits) + "</sub>"
 
 
