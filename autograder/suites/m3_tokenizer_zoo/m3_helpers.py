@@ -11,11 +11,12 @@ Expected values come from independent places:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
 
-from autograder.checks import describe, expect_list
+from autograder.checks import expect_list
 from autograder.worker_helpers import m3_tokenizer_zoo as zoo
 
 ZOO = "autograder.worker_helpers.m3_tokenizer_zoo"
@@ -93,7 +94,7 @@ def tokenizer(name: str) -> zoo.TrustedTokenizer:
     return zoo.tokenizer(name)
 
 
-def ids_of(value, what: str) -> list[int]:
+def expect_ids(value, what: str) -> list[int]:
     """A list of ints (token ids) from the student's code, checked before any comparison."""
     return expect_list(value, what, of=int)
 
@@ -108,10 +109,12 @@ def first_difference(got: list, want: list) -> str:
     return "they are equal"
 
 
-def expect_raises(error: type[BaseException], what: str, function, *args, **kwargs) -> None:
-    """The call must raise `error`; otherwise say what it returned instead."""
+@contextlib.contextmanager
+def must_raise(error: type[BaseException], what: str):
+    """The code in the block (one call of the student's) must raise `error`; otherwise the
+    message names the call that returned normally."""
     try:
-        result = function(*args, **kwargs)
+        yield
     except error:
         return
-    raise AssertionError(f"{what} returned {describe(result)} instead of raising {error.__name__}")
+    raise AssertionError(f"{what} returned normally instead of raising {error.__name__}")

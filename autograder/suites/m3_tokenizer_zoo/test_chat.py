@@ -1,7 +1,7 @@
 """Hidden tests of chat.py: byte-identical chat templates, BOS bugs, hidden passengers."""
 
 import pytest
-from m3_helpers import CHAT, ZOO, expect_raises, first_difference, ids_of, jinja_render, tokenizer
+from m3_helpers import CHAT, ZOO, must_raise, first_difference, expect_ids, jinja_render, tokenizer
 
 from autograder.checks import expect_bool, expect_dict, expect_int, expect_str
 
@@ -119,8 +119,8 @@ def test_llama2_strips_the_folded_turn_as_a_whole(student):
 ], ids=["two-users", "assistant-first", "system-only", "system-in-the-middle"])
 def test_llama2_rejects_bad_conversations(student, messages):
     roles = "/".join(m["role"] for m in messages)
-    expect_raises(ValueError, f"render_chat({roles}, 'llama2')",
-                  student.function(CHAT, "render_chat"), messages, "llama2")
+    with must_raise(ValueError, f"render_chat({roles}, 'llama2')"):
+        student.function(CHAT, "render_chat")(messages, "llama2")
 
 
 @pytest.mark.points(1)
@@ -132,8 +132,8 @@ def test_llama2_rejects_bad_conversations(student, messages):
 ], ids=["unknown-style", "unknown-role", "no-messages"])
 def test_render_chat_rejects_bad_input(student, args):
     roles = "/".join(m["role"] for m in args[0]) or "no messages"
-    expect_raises(ValueError, f"render_chat({roles}, {args[1]!r})",
-                  student.function(CHAT, "render_chat"), *args)
+    with must_raise(ValueError, f"render_chat({roles}, {args[1]!r})"):
+        student.function(CHAT, "render_chat")(*args)
 
 
 @pytest.mark.points(1)
@@ -162,7 +162,7 @@ def _passengers(student, handle, text, name):
     got = expect_dict(student.function(CHAT, "hidden_passengers")(handle, text), what,
                       keys=str, values=list)
     assert set(got) == {"prefix", "suffix"}, f"{what} has the keys {sorted(got)}"
-    return what, {key: ids_of(got[key], f"{what}[{key!r}]") for key in ("prefix", "suffix")}
+    return what, {key: expect_ids(got[key], f"{what}[{key!r}]") for key in ("prefix", "suffix")}
 
 
 @pytest.mark.points(1)
@@ -197,10 +197,10 @@ def test_hidden_passengers_when_the_text_holds_a_special_token(student):
                   "is empty, nothing can be explained: ValueError")
 def test_hidden_passengers_rejects_what_it_cannot_explain(student):
     passengers = student.function(CHAT, "hidden_passengers")
-    expect_raises(ValueError, "hidden_passengers(a tokenizer that reorders the ids, 'abc')",
-                  passengers, student.worker_helper(f"{ZOO}:tokenizer", "scrambled"), "abc")
-    expect_raises(ValueError, "hidden_passengers(bert, '')",
-                  passengers, student.worker_helper(f"{ZOO}:tokenizer", "bert"), "")
+    with must_raise(ValueError, "hidden_passengers(a tokenizer that reorders the ids, 'abc')"):
+        passengers(student.worker_helper(f"{ZOO}:tokenizer", "scrambled"), "abc")
+    with must_raise(ValueError, "hidden_passengers(bert, '')"):
+        passengers(student.worker_helper(f"{ZOO}:tokenizer", "bert"), "")
 
 
 @pytest.mark.points(2)
@@ -211,7 +211,7 @@ def test_encode_chat_has_a_single_bos(student):
     messages = [USER, ASSISTANT, USER2]
     llama3 = student.worker_helper(f"{ZOO}:tokenizer", "llama3")
     what = "encode_chat(llama3, 3 messages, 'llama3', add_generation_prompt=True)"
-    got = ids_of(student.function(CHAT, "encode_chat")(llama3, messages, "llama3", True), what)
+    got = expect_ids(student.function(CHAT, "encode_chat")(llama3, messages, "llama3", True), what)
     want = tokenizer("llama3").encode(jinja_render(messages, "llama3", True), False)
     assert got[:2] != [128000, 128000], f"{what} starts with two BOS ids"
     assert got == want, f"{what}: {first_difference(got, want)}"
@@ -223,7 +223,7 @@ def test_encode_chat_chatml_with_gpt4(student):
     messages = [SYSTEM, USER]
     gpt4 = student.worker_helper(f"{ZOO}:tokenizer", "gpt4")
     what = "encode_chat(gpt4, system/user, 'chatml', add_generation_prompt=True)"
-    got = ids_of(student.function(CHAT, "encode_chat")(gpt4, messages, "chatml",
+    got = expect_ids(student.function(CHAT, "encode_chat")(gpt4, messages, "chatml",
                                                        add_generation_prompt=True), what)
     want = tokenizer("gpt4").encode(jinja_render(messages, "chatml", True), False)
     assert got == want, f"{what}: {first_difference(got, want)}"

@@ -1,7 +1,7 @@
 """Hidden tests of compare.py: adapters against the real libraries, token tax, showdown."""
 
 import pytest
-from m3_helpers import (COMPARE, ZOO, expect_raises, first_difference, ids_of, parallel_text,
+from m3_helpers import (COMPARE, ZOO, must_raise, first_difference, expect_ids, parallel_text,
                         showdown_text, tokenizer)
 
 from autograder.checks import expect_dict, expect_float, expect_int, expect_list, expect_str
@@ -20,12 +20,13 @@ def load(student, name):
 @pytest.mark.parametrize("name", OFFLINE)
 def test_adapter_encodes_like_the_library(student, name):
     text = showdown_text() + "<|endoftext|>"
-    tok, want = load(student, name), tokenizer(name)
+    tok = load(student, name)
+    want = tokenizer(name)
     what = f"load_tokenizer({name!r}).encode(the showdown text, add_special_tokens=False)"
-    got, expected = ids_of(tok.encode(text, add_special_tokens=False), what), want.encode(text, False)
+    got, expected = expect_ids(tok.encode(text, add_special_tokens=False), what), want.encode(text, False)
     assert got == expected, f"{what}: {first_difference(got, expected)}"
     what = f"load_tokenizer({name!r}).encode(the showdown text)"
-    got, expected = ids_of(tok.encode(text), what), want.encode(text, True)
+    got, expected = expect_ids(tok.encode(text), what), want.encode(text, True)
     assert got == expected, f"{what} (special tokens on by default): {first_difference(got, expected)}"
 
 
@@ -117,9 +118,10 @@ def test_token_tax_with_another_baseline(student):
 def test_token_tax_bad_baseline(student):
     count = student.worker_helper(f"{ZOO}:token_counter", "chars")
     token_tax = student.function(COMPARE, "token_tax")
-    expect_raises(KeyError, "token_tax(count, {'de': 'vier'}) (no 'en' text)", token_tax, count, {"de": "vier"})
-    expect_raises(ValueError, "token_tax(count, {'en': '', 'de': 'vier'}) (an empty baseline)",
-                  token_tax, count, {"en": "", "de": "vier"})
+    with must_raise(KeyError, "token_tax(count, {'de': 'vier'}) (no 'en' text)"):
+        token_tax(count, {"de": "vier"})
+    with must_raise(ValueError, "token_tax(count, {'en': '', 'de': 'vier'}) (an empty baseline)"):
+        token_tax(count, {"en": "", "de": "vier"})
 
 
 def _breakdown(student, count, texts, what):
@@ -193,4 +195,5 @@ def test_showdown_row_of_the_showdown_text(student, solution, name):
 @pytest.mark.hint("an empty text has no tokens to compare: ValueError")
 def test_showdown_row_rejects_empty_text(student):
     handle = student.worker_helper(f"{ZOO}:tokenizer", "gpt4")
-    expect_raises(ValueError, "showdown_row(gpt4, '')", student.function(COMPARE, "showdown_row"), handle, "")
+    with must_raise(ValueError, "showdown_row(gpt4, '')"):
+        student.function(COMPARE, "showdown_row")(handle, "")

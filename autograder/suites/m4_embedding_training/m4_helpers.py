@@ -8,6 +8,7 @@ loss and CLIP's symmetric loss as their authors write them, and a plain attentio
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import sys
@@ -139,7 +140,7 @@ def recall_oracle(queries, keys) -> float:
 # process and could have changed them. Kind and shape are checked before any comparison.
 
 
-def as_array(value, what: str, *, shape=None, dtype_kind="fiu", finite: bool = True) -> np.ndarray:
+def expect_numbers(value, what: str, *, shape=None, dtype_kind="fiu", finite: bool = True) -> np.ndarray:
     """A numeric array of the given shape; a torch tensor counts as its numpy array."""
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(value, torch.Tensor):
@@ -162,16 +163,18 @@ def assert_close(got: np.ndarray, want, message: str, *, rtol: float = 1e-7,
                              f"(yours: {float(got[where]):.6g})")
 
 
-def expect_raises(error: type[BaseException], what: str, function, *args, **kwargs) -> None:
-    """The call must raise `error`; otherwise say what it returned instead."""
+@contextlib.contextmanager
+def must_raise(error: type[BaseException], what: str):
+    """The code in the block (one call of the student's) must raise `error`; otherwise the
+    message names the call that returned normally."""
     try:
-        result = function(*args, **kwargs)
+        yield
     except error:
         return
-    raise AssertionError(f"{what} returned {describe(result)} instead of raising {error.__name__}")
+    raise AssertionError(f"{what} returned normally instead of raising {error.__name__}")
 
 
-def loss_value(value, what: str) -> float:
+def expect_loss(value, what: str) -> float:
     """The number inside a loss tensor, which must hold exactly one finite number."""
     torch = sys.modules.get("torch")
     if torch is None or not isinstance(value, torch.Tensor):
@@ -183,16 +186,16 @@ def loss_value(value, what: str) -> float:
     return expect_float(value.detach().double().reshape(()).item(), f"{what}'s value")
 
 
-def sgns_outputs(value, what: str, d: int, k: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+def expect_sgns_outputs(value, what: str, d: int, k: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """(loss, grad_v, grad_u, grad_U) of sgns_loss_and_grads, each of the right kind and shape."""
     loss, gv, go, gn = expect_list(value, what, length=4)
     return (expect_float(loss, f"the loss of {what}"),
-            as_array(gv, f"the gradient for v_center of {what}", shape=(d,), dtype_kind="f"),
-            as_array(go, f"the gradient for u_context of {what}", shape=(d,), dtype_kind="f"),
-            as_array(gn, f"the gradient for u_negatives of {what}", shape=(k, d), dtype_kind="f"))
+            expect_numbers(gv, f"the gradient for v_center of {what}", shape=(d,), dtype_kind="f"),
+            expect_numbers(go, f"the gradient for u_context of {what}", shape=(d,), dtype_kind="f"),
+            expect_numbers(gn, f"the gradient for u_negatives of {what}", shape=(k, d), dtype_kind="f"))
 
 
-def checked_value_and_grad(student, module: str, name: str, tensors, wrt, what: str, **kwargs):
+def expect_value_and_grad(student, module: str, name: str, tensors, wrt, what: str, **kwargs):
     """The student's loss and the gradients autograd gives in the worker, checked for kind and
     shape, and cross-checked on this side: along two random directions, the change of loss
     values requested separately (central finite differences) must match the gradients.
@@ -203,9 +206,9 @@ def checked_value_and_grad(student, module: str, name: str, tensors, wrt, what: 
 
     reply = expect_list(student.value_and_grad(module, name, *tensors, wrt=wrt, **kwargs),
                         f"{what} under autograd", length=2)
-    value = loss_value(reply[0], what)
+    value = expect_loss(reply[0], what)
     grads = expect_list(reply[1], f"the gradients of {what}", length=len(wrt))
-    grads = [as_array(g, f"the gradient of {what} for argument {i + 1}",
+    grads = [expect_numbers(g, f"the gradient of {what} for argument {i + 1}",
                       shape=tuple(tensors[i].shape), dtype_kind="f")
              for g, i in zip(grads, wrt, strict=True)]
     function = student.function(module, name)
@@ -221,7 +224,7 @@ def checked_value_and_grad(student, module: str, name: str, tensors, wrt, what: 
             moved = list(tensors)
             for i, direction in zip(wrt, directions):
                 moved[i] = tensors[i] + sign * h * direction
-            values.append(loss_value(function(*moved, **kwargs), what))
+            values.append(expect_loss(function(*moved, **kwargs), what))
         slope = (values[0] - values[1]) / (2 * h)
         predicted = sum(float((g * dr.numpy()).sum()) for g, dr in zip(grads, directions))
         assert abs(slope - predicted) <= 1e-3 * (1.0 + abs(slope)), (

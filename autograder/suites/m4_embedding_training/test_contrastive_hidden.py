@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from m4_helpers import (CONTRASTIVE, HELPERS, as_array, assert_close, checked_value_and_grad, clip_reference,
-                        expect_raises,
-                        course_corpus, grads_of, loss_value, mnrl_loss, recall_oracle,
+from m4_helpers import (CONTRASTIVE, HELPERS, expect_numbers, assert_close, expect_value_and_grad, clip_reference,
+                        must_raise,
+                        course_corpus, grads_of, expect_loss, mnrl_loss, recall_oracle,
                         triplet_reference)
 
 from autograder.checks import expect_float
@@ -25,7 +25,7 @@ def _shapes(tensors) -> str:
 
 def _compare(student, name, reference, tensors, wrt, **kwargs):
     what = f"{name}({_shapes(tensors)})"
-    value, grads = checked_value_and_grad(student, CONTRASTIVE, name, tensors, wrt, what, **kwargs)
+    value, grads = expect_value_and_grad(student, CONTRASTIVE, name, tensors, wrt, what, **kwargs)
     want, want_grads = grads_of(reference, *[tensors[i] for i in wrt], **kwargs)
     assert value == pytest.approx(want, rel=1e-6, abs=1e-9), \
         f"{what} returned {value:.6g}, not the value of the loss as its authors define it"
@@ -36,7 +36,7 @@ def _compare(student, name, reference, tensors, wrt, **kwargs):
 
 def _loss(student, name, *args, **kwargs) -> float:
     what = f"{name}({_shapes([a for a in args if isinstance(a, torch.Tensor)])}, ...)"
-    return loss_value(student.function(CONTRASTIVE, name)(*args, **kwargs), what)
+    return expect_loss(student.function(CONTRASTIVE, name)(*args, **kwargs), what)
 
 
 @pytest.mark.points(2)
@@ -80,8 +80,8 @@ def test_info_nce_uses_the_scale(student):
 def test_info_nce_rejects_bad_shapes(student):
     f = student.function(CONTRASTIVE, "info_nce_loss")
     for anchors, positives in [((4, 3), (3, 3)), ((2, 3), (2, 4)), ((0, 3), (0, 3))]:
-        expect_raises(ValueError, f"info_nce_loss({list(anchors)}, {list(positives)})", f,
-                      torch.zeros(anchors), torch.ones(positives))
+        with must_raise(ValueError, f"info_nce_loss({list(anchors)}, {list(positives)})"):
+            f(torch.zeros(anchors), torch.ones(positives))
 
 
 @pytest.mark.points(1)
@@ -101,8 +101,8 @@ def test_clip_loss_normalizes_and_checks(student):
     got = _loss(student, "clip_loss", img * 9.0, txt, 10.0)
     assert got == pytest.approx(float(clip_reference(img, txt, 10.0)), rel=1e-6), \
         f"clip_loss gave {got:.6g} for images 9 times longer: the loss depends on the lengths"
-    expect_raises(ValueError, "clip_loss([4, 3], [3, 3], 10.0)", student.function(CONTRASTIVE, "clip_loss"),
-                  img, txt[:3], 10.0)
+    with must_raise(ValueError, "clip_loss([4, 3], [3, 3], 10.0)"):
+        student.function(CONTRASTIVE, "clip_loss")(img, txt[:3], 10.0)
 
 
 @pytest.mark.points(2)
@@ -123,7 +123,7 @@ def test_triplet_loss_hand_example(student):
     p = torch.tensor([[3.0, 4.0], [1.0, 0.0]])
     n = torch.tensor([[6.0, 0.0], [0.0, 9.0]])
     # distances: (5, 6) -> max(5 - 6 + 2, 0) = 1; (1, 9) -> max(1 - 9 + 2, 0) = 0; mean 0.5
-    got = loss_value(student.function(CONTRASTIVE, "triplet_loss")(a, p, n, margin=2.0),
+    got = expect_loss(student.function(CONTRASTIVE, "triplet_loss")(a, p, n, margin=2.0),
                      "triplet_loss(3-4-5 triangle, margin=2.0)")
     assert got == pytest.approx(0.5), \
         f"triplet_loss gave {got:.6g} for distances (5, 6) and (1, 9) with margin 2"
@@ -135,8 +135,8 @@ def test_triplet_loss_hand_example(student):
 def test_triplet_loss_rejects_bad_shapes(student):
     f = student.function(CONTRASTIVE, "triplet_loss")
     for shapes in (((3, 2), (3, 2), (2, 2)), ((0, 2), (0, 2), (0, 2))):
-        expect_raises(ValueError, f"triplet_loss({', '.join(str(list(s)) for s in shapes)})", f,
-                      *(torch.zeros(s) for s in shapes))
+        with must_raise(ValueError, f"triplet_loss({', '.join(str(list(s)) for s in shapes)})"):
+            f(*(torch.zeros(s) for s in shapes))
 
 
 def _recall(student, queries, keys) -> float:
@@ -173,7 +173,7 @@ def test_recall_at_1_uses_cosine(student):
 
 
 def _encode(model, texts, what) -> np.ndarray:
-    return as_array(model.encode(texts), f"{what}.encode({len(texts)} texts)",
+    return expect_numbers(model.encode(texts), f"{what}.encode({len(texts)} texts)",
                     shape=(len(texts), 32), dtype_kind="f")
 
 

@@ -4,8 +4,8 @@
 import numpy as np
 import pytest
 
-from m4_helpers import (HELPERS, SKIPGRAM, as_array, assert_close, expect_raises, sgns_autograd,
-                        sgns_outputs)
+from m4_helpers import (HELPERS, SKIPGRAM, expect_numbers, assert_close, must_raise, sgns_autograd,
+                        expect_sgns_outputs)
 
 from autograder.checks import expect_float, expect_list
 
@@ -18,7 +18,7 @@ def _vectors(seed, d=6, k=4, scale=1.0):
 def _sgns(student, v, u, U):
     k, d = np.shape(U)
     what = f"sgns_loss_and_grads(v_center [{d}], u_context [{d}], u_negatives [{k}, {d}])"
-    return what, sgns_outputs(student.function(SKIPGRAM, "sgns_loss_and_grads")(v, u, U), what, d, k)
+    return what, expect_sgns_outputs(student.function(SKIPGRAM, "sgns_loss_and_grads")(v, u, U), what, d, k)
 
 
 @pytest.mark.points(2)
@@ -68,9 +68,8 @@ def test_sgns_without_negatives(student):
 @pytest.mark.hint("bad input is rejected: v_center [d], u_context [d], u_negatives [k, d], "
                   "anything else raises ValueError")
 def test_sgns_rejects_mismatched_shapes(student):
-    expect_raises(ValueError, "sgns_loss_and_grads(v_center [3], u_context [4], u_negatives [2, 3])",
-                  student.function(SKIPGRAM, "sgns_loss_and_grads"),
-                  np.zeros(3), np.zeros(4), np.zeros((2, 3)))
+    with must_raise(ValueError, "sgns_loss_and_grads(v_center [3], u_context [4], u_negatives [2, 3])"):
+        student.function(SKIPGRAM, "sgns_loss_and_grads")(np.zeros(3), np.zeros(4), np.zeros((2, 3)))
 
 
 def _expected_step(W_in, W_out, c, o, negs, lr):
@@ -87,9 +86,9 @@ def _step(student, W_in, W_out, c, o, negs, lr):
     checked for kind and shape (the matrices were in the student's process all along)."""
     pair = student.worker_helper(f"{HELPERS}:EmbeddingPair", W_in, W_out)
     what = f"sgns_step(W_in {list(W_in.shape)}, W_out, center={c}, context={o}, negatives={negs}, lr={lr})"
-    loss = pair.step(c, o, negs, lr)
+    loss = expect_float(pair.step(c, o, negs, lr), what)
     matrices = expect_list(pair.matrices(), f"the matrices after {what}", length=2)
-    return (what, loss, *(as_array(m, f"{name} after {what}", shape=W.shape, dtype_kind="f")
+    return (what, loss, *(expect_numbers(m, f"{name} after {what}", shape=W.shape, dtype_kind="f")
                           for m, name, W in zip(matrices, ("W_in", "W_out"), (W_in, W_out))))
 
 
@@ -137,7 +136,6 @@ def test_sgns_step_returns_loss_before_and_leaves_other_rows(student):
     rng = np.random.default_rng(8)
     W_in, W_out = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
     what, loss, new_in, new_out = _step(student, W_in, W_out, 6, 0, [2], 0.1)
-    loss = expect_float(loss, what)
     assert loss == pytest.approx(_expected_step(W_in, W_out, 6, 0, [2], 0.1)[0]), \
         f"{what} returned {loss:.6g}, not the loss before the step"
     assert np.array_equal(new_in[:6], W_in[:6]), f"{what} changed rows of W_in other than the center's"
@@ -152,5 +150,5 @@ def test_sgns_step_returns_loss_before_and_leaves_other_rows(student):
 def test_sgns_step_rejects_bad_ids(student, center, context, negs):
     W = np.zeros((5, 2))
     pair = student.worker_helper(f"{HELPERS}:EmbeddingPair", W, W)
-    expect_raises(IndexError, f"sgns_step(W_in [5, 2], W_out [5, 2], center={center}, "
-                  f"context={context}, negatives={negs}, lr=0.1)", pair.step, center, context, negs, 0.1)
+    with must_raise(IndexError, f"sgns_step(W_in [5, 2], W_out [5, 2], center={center}, context={context}, negatives={negs}, lr=0.1)"):
+        pair.step(center, context, negs, 0.1)
