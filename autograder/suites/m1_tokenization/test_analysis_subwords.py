@@ -8,7 +8,8 @@ tests judge the analysis and never the tokenizer a second time.
 
 import pytest
 
-from m1_helpers import GPT2_TEXTS, TrustedView, student_gpt2
+from autograder.checks import expect_dict, expect_float, expect_list
+from m1_helpers import GPT2_TEXTS, TrustedView, difference, student_gpt2
 
 ANALYSIS = "m1_tokenization.analysis"
 MIXED = "naïve café, Größe 東京 😀👍🏽 — it's 3.14!"
@@ -23,47 +24,52 @@ def course_text(solution, name: str) -> str:
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("bytes: len(text.encode('utf-8')); characters: len(text) (code points); subwords: len(tokenizer.encode(text)); words: len(split_words(text)).")
+@pytest.mark.hint("Four lengths of the same text at four granularities; bytes and characters differ as soon as a character is not ASCII.")
 def test_granularity(student, solution):
     granularity = student.function(ANALYSIS, "granularity")
     tok = student_gpt2(student)
     view = TrustedView(tok)
     for text in (MIXED, GPT2_TEXTS["german"], course_text(solution, "heldout.txt")[:3000]):
         want = expected(solution, "granularity", view, text)
-        assert dict(granularity(tok, text)) == want, "wrong sequence lengths"
+        got = expect_dict(granularity(tok, text), "granularity(tok, text)", keys=str, values=int)
+        assert got == want, f"granularity(tok, text) = {got}; expected {want}"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Count the words of split_words(text); most frequent first, ties in alphabetical (string) order; keep the first max_size; max_size < 0 raises ValueError.")
+@pytest.mark.hint("The most frequent words first; equally frequent words in string order (case matters); max_size keeps the first ones and cannot be negative.")
 def test_build_word_vocab(student):
     build_word_vocab = student.function(ANALYSIS, "build_word_vocab")
     # counts: b 3, a 2, d 2, The 1, c 1, the 1 -> ties in string order ("T" < "c" < "t").
     text = "b a b the d c a b d The"
-    assert build_word_vocab(text) == ["b", "a", "d", "The", "c", "the"], "wrong order of the words"
-    assert build_word_vocab(text, 3) == ["b", "a", "d"], "max_size must keep the most frequent words"
-    assert build_word_vocab(text, 0) == [], "max_size 0 keeps nothing"
+    for size, want in ((None, ["b", "a", "d", "The", "c", "the"]), (3, ["b", "a", "d"]), (0, [])):
+        args = (text,) if size is None else (text, size)
+        got = expect_list(build_word_vocab(*args), f"build_word_vocab(text{'' if size is None else f', {size}'})", of=str)
+        assert got == want, f"build_word_vocab(text{'' if size is None else f', {size}'}): {difference(got, want, 'words')}"
     with pytest.raises(ValueError):
         build_word_vocab(text, -1)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Count every occurrence of a word (not distinct words), match case-sensitively, and raise ValueError when the text has no word.")
+@pytest.mark.hint("The rate counts occurrences, not distinct words, matches case-sensitively, and a text without words has no rate (ValueError).")
 def test_oov_rate_counts_occurrences(student):
     oov_rate = student.function(ANALYSIS, "oov_rate")
-    assert oov_rate(["the"], "the cat the cat the") == pytest.approx(0.4), "count occurrences, not distinct words"
-    assert oov_rate(["the", "cat"], "The cat") == pytest.approx(0.5), "matching must be case-sensitive"
-    assert oov_rate([], "a, b") == pytest.approx(1.0), "punctuation marks are words too (split_words)"
+    for vocab, text, want, property_failed in ((["the"], "the cat the cat the", 0.4, "occurrences, not distinct words, are counted"),
+                                               (["the", "cat"], "The cat", 0.5, "matching is case-sensitive"),
+                                               ([], "a, b", 1.0, "punctuation marks are words too")):
+        got = expect_float(oov_rate(vocab, text), f"oov_rate({vocab}, {text!r})")
+        assert got == pytest.approx(want), f"oov_rate({vocab}, {text!r}) = {got:.4f}, expected {want} ({property_failed})"
     with pytest.raises(ValueError):
         oov_rate(["a"], "  \n ")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("A word vocabulary built on the training text misses the held-out text's new names and numbers: oov_rate(build_word_vocab(train, size), heldout).")
+@pytest.mark.hint("A word vocabulary built on the training text meets new names and numbers in the held-out text.")
 def test_word_level_oov_on_heldout_text(student, solution):
     build_word_vocab = student.function(ANALYSIS, "build_word_vocab")
     oov_rate = student.function(ANALYSIS, "oov_rate")
     train, heldout = course_text(solution, "corpus.txt"), course_text(solution, "heldout.txt")
     for size in (None, 1000):
         want = expected(solution, "oov_rate", expected(solution, "build_word_vocab", train, size), heldout)
-        got = oov_rate(build_word_vocab(train, size), heldout)
-        assert got == pytest.approx(want), "wrong out-of-vocabulary rate on the held-out text"
+        words = expect_list(build_word_vocab(train, size), f"build_word_vocab(train, {size})", of=str)
+        got = expect_float(oov_rate(words, heldout), "oov_rate(words, heldout)")
+        assert got == pytest.approx(want), f"out-of-vocabulary rate on the held-out text {got:.4f}, expected {want:.4f} (max_size {size})"

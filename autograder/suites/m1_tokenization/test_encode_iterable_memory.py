@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from autograder.checks import expect_int, expect_str, expect_tuple
 from autograder.remote import digest
 
 from m1_helpers import ENDOFTEXT, gpt2_ids, student_gpt2
@@ -37,8 +38,10 @@ MAX_GROWTH = 40 * 2**20  # a non-streaming encoder needs well over 100 MB here
 @pytest.mark.points(3)
 @pytest.mark.call_timeout(180)
 @pytest.mark.hint(
-    "Keep only a bounded window: never join all chunks, never collect all ids in a list. Yield the "
-    "ids of finished pre-tokens and keep just the unfinished tail of the buffer."
+    "Streaming means a bounded window: what is held at any moment must not grow with the length of the input."
+)
+@pytest.mark.deeper_hint(
+    "Once the ids of a finished pre-token are out, nothing about it needs to be kept; only the unfinished tail matters."
 )
 def test_memory_stays_flat_on_a_100_mb_stream(student):
     tok = student_gpt2(student, (ENDOFTEXT,))
@@ -46,7 +49,9 @@ def test_memory_stays_flat_on_a_100_mb_stream(student):
     copies = STREAM_BYTES // len(unit)
     unit_ids = gpt2_ids(unit, (ENDOFTEXT,))
     with student.measure() as usage:
-        got = tok.encode_iterable(student.repeat(unit, copies)).digest()
-    assert got == digest(itertools.chain.from_iterable(itertools.repeat(unit_ids, copies))), "wrong ids for a long stream"
+        count, sha = expect_tuple(tok.encode_iterable(student.repeat(unit, copies)).digest(),
+                                  "encode_iterable(a 100 MB stream)'s digest", length=2)
+    got = (expect_int(count, "the number of ids streamed"), expect_str(sha, "the ids' hash"))
+    assert got == digest(itertools.chain.from_iterable(itertools.repeat(unit_ids, copies))), f"encode_iterable gave {got[0]} ids for a long stream, or different ids than its {len(unit_ids)}-id unit repeated {copies} times"
     growth = usage.peak_rss_bytes - usage.baseline_rss_bytes
     assert growth < MAX_GROWTH, f"memory grew by {growth / 2**20:.0f} MB while streaming {STREAM_BYTES // 2**20} MB"
