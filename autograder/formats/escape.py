@@ -107,7 +107,9 @@ def md_code(text: object, line_chars: int = 300, in_table: bool = False) -> str:
     return span.replace("|", "\\|") if in_table else span
 
 
-_MD_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# The characters that start Markdown, HTML, GFM tables, strikethrough or GitHub's math, and
+# list markers at the start of a line (a note is written after "> ").
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>&|#~!$]|^[-+=]|^\d{1,9}[.)]")
 _LINKED_AFTER_RENDERING = re.compile(
     r"@(?=\w)|(?<=:)//|(?i:www)\.|#(?=\d)|(?i:gh)-(?=\d)")
 
@@ -115,14 +117,15 @@ _LINKED_AFTER_RENDERING = re.compile(
 def md_text(text: object, line_chars: int = 600) -> str:
     """Prose in Markdown (one paragraph or one table cell): shown as written, rendering nothing.
 
-    Backslash escapes stop Markdown and HTML; GitHub then links @mentions, bare URLs and issue
+    Backslash escapes stop Markdown and HTML (and a list marker at the start: "1\\. ");
+    GitHub then links @mentions, bare URLs and issue
     references in the rendered text, so those get a word joiner (invisible) that breaks them."""
     body = safe(text, lines=1_000_000, line_chars=line_chars * 4)
     body = " ".join(body.split("\n"))
     if len(body) > line_chars:
         body = f"{body[:line_chars]}… ({len(body) - line_chars} more characters)"
     body = _LINKED_AFTER_RENDERING.sub(lambda m: _break_link(m.group()), body)
-    return _MD_PUNCTUATION.sub(r"\\\1", body)
+    return _MD_SPECIAL.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], body)
 
 
 def _break_link(found: str) -> str:
