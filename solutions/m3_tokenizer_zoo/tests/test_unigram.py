@@ -10,14 +10,14 @@ UNIGRAM = "m3_tokenizer_zoo.unigram"
 PIECES = {"a": -1.0, "b": -2.0, "ab": -2.5}
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("the best segmentation has the highest sum of log-probabilities")
 def test_unigram_segment_best_total(student):
     got = student.function(UNIGRAM, "unigram_segment")("abab", PIECES)
     assert expect_list(got, 'unigram_segment("abab", ...)', of=str) == ["ab", "ab"]
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("characters without a piece of their own may be read as unknown; a run of "
                   "them is one unk_piece")
 def test_unigram_segment_unknown_run(student):
@@ -25,7 +25,7 @@ def test_unigram_segment_unknown_run(student):
     assert expect_list(got, 'unigram_segment("axyb", ...)', of=str) == ["a", "<unk>", "b"]
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("expected counts average over every segmentation, weighted by its probability")
 def test_unigram_em_step_two_segmentations(student):
     pieces = {"a": math.log(0.5), "b": math.log(0.25), "ab": math.log(0.25)}
@@ -34,7 +34,7 @@ def test_unigram_em_step_two_segmentations(student):
     assert got == pytest.approx({"a": math.log(0.25), "b": math.log(0.25), "ab": math.log(0.5)})
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("an unknown character becomes its UTF-8 bytes, one <0xNN> piece each")
 def test_byte_fallback_segment_euro_sign(student):
     got = student.function(UNIGRAM, "byte_fallback_segment")("a€b", {"a": -1.0, "b": -2.0})
