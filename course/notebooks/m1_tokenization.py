@@ -18,24 +18,31 @@ print("using the code in", ROOT / CODE)
 # %% [markdown]
 # ## How BPE builds a vocabulary
 #
-# One merge step by hand: count the neighbouring pairs, merge the most frequent one.
+# One merge step by hand, as the trainer does it: pre-tokenize (merges never cross a
+# pre-token boundary), count the neighbouring pairs inside each pre-token, weighted by how
+# often it occurs, and break ties toward the lexicographically greatest pair of bytes.
 
 # %%
+from collections import Counter
+
+from m1_tokenization.analysis import load_text
 from m1_tokenization.bpe import get_pair_counts, merge_pair, pretokenize, train_bpe
 
-ids = list("low lower lowest".encode("utf-8"))
-counts = get_pair_counts(ids)
-best = max(counts, key=counts.get)
-print("most frequent pair:", bytes(best), "seen", counts[best], "times")
-print("after merging it into id 256:", merge_pair(ids, best, 256))
+words = Counter(pretokenize(load_text("tiny.txt")))
+counts = Counter()
+for word, n in words.items():
+    for pair, c in get_pair_counts(list(word.encode("utf-8"))).items():
+        counts[pair] += c * n
+best = max(counts, key=lambda pair: (counts[pair], bytes([pair[0]]), bytes([pair[1]])))
+print("most frequent pair:", bytes([best[0]]), "+", bytes([best[1]]), "seen", counts[best], "times")
+print("train_bpe's first merge:", train_bpe(load_text("tiny.txt"), 257)[1][0])
+print("' lowest' after merging it into id 256:", merge_pair(list(b" lowest"), best, 256))
 print("pre-tokens:", pretokenize("low lower lowest<|endoftext|>", ["<|endoftext|>"]))
 
 # %% [markdown]
 # Now the real trainer on the toy corpus. Each merge adds one token, in the order learned.
 
 # %%
-from m1_tokenization.analysis import load_text
-
 vocab, merges = train_bpe(load_text("tiny.txt"), 256 + 8)
 for rank, (a, b) in enumerate(merges, start=1):
     print(f"merge {rank}: {a!r} + {b!r} -> {a + b!r}")
