@@ -209,8 +209,8 @@ def id_agreement(vocab_a: dict[int, bytes], vocab_b: dict[int, bytes]) -> float:
     """Fraction of the ids present in both vocabularies that stand for the same bytes.
 
     A model learns one embedding per id. Two tokenizers trained with ``train_bpe`` on different
-    text agree on the 256 byte ids and then diverge: id 300 is " the" for one and "ing" for the
-    other. GPT-2 does not even number the bytes in byte order (its id 0 is "!"), so it agrees
+    text agree on the 256 byte ids and then diverge: with ``<|endoftext|>``, id 300 is " T" for
+    one trained on corpus.txt and "an" for one trained on heldout.txt. GPT-2 does not even number the bytes in byte order (its id 0 is "!"), so it agrees
     with a course tokenizer on almost no id. A model fed another tokenizer's ids reads
     different text than was written.
 

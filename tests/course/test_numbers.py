@@ -57,6 +57,8 @@ def test_id_300_of_two_tokenizers():
     b = train_bpe(load_text("heldout.txt"), 301, ["<|endoftext|>"])[0][300].decode()
     quoted(f'id 300 is "{a}" for a tokenizer trained (with `<|endoftext|>`) on this module\'s '
            f'corpus and "{b}" for one trained on the held-out stories', "course/m1_tokenization.md")
+    quoted(f'id 300 is "{a}" for one trained on corpus.txt and "{b}" for one trained on heldout.txt',
+           "solutions/m1_tokenization/analysis.py")
 
 
 def test_the_strawberry_try_it():
