@@ -65,7 +65,8 @@ def _short(value: Any, limit: int, depth: int) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         opening, closing = ("[", "]") if isinstance(value, list) else (
             ("(", ")") if isinstance(value, tuple) else ("{", "}"))
-        shown = [_short(v, limit, depth + 1) for v in _first(value, 64)]
+        items = _sorted(value) if isinstance(value, (set, frozenset)) else value
+        shown = [_short(v, limit, depth + 1) for v in _first(items, 64)]
         if isinstance(value, tuple) and len(value) == 1:
             shown = [shown[0] + ","]
         return _items(shown, len(value), opening, closing, limit, depth)
@@ -78,6 +79,14 @@ def _short(value: Any, limit: int, depth: int) -> str:
         text = repr(value)
         return text if len(text) <= limit else f"{text[:limit]}…"
     return f"<{type(value).__name__}>"
+
+
+def _sorted(items) -> list:
+    """A set in a stable order (string hashing differs between runs)."""
+    try:
+        return sorted(items)
+    except TypeError:
+        return sorted(items, key=repr)
 
 
 def _first(items, count: int) -> list:
@@ -222,7 +231,9 @@ def _explain_dict(got: dict, expected: dict, hidden: bool) -> list[str]:
 
 def _explain_set(got, expected, hidden: bool) -> list[str]:
     extra, missing = got - expected, expected - got
-    lines = [f"got {short(got)} ({_count(len(got), 'item')})"]
+    lines = [f"got {short(got)} ({_count(len(got), 'item')})",
+             f"expected {_count(len(expected), 'item')}" if hidden
+             else f"expected {short(expected)}"]
     if extra:
         lines.append(f"{_count(len(extra), 'unexpected item')}, e.g. {short(_some(extra), 40)}")
     if missing:
@@ -233,10 +244,7 @@ def _explain_set(got, expected, hidden: bool) -> list[str]:
 
 
 def _some(items) -> Any:
-    try:
-        return min(items)
-    except TypeError:
-        return next(iter(items))
+    return _sorted(items)[0]
 
 
 # ---------------------------------------------------------------------------- the message
