@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.checks import expect_float, expect_int, expect_pairs
+
 from autograder.worker_helpers.m2_embeddings import LookupEmbedder
 
 LOOKUP = "autograder.worker_helpers.m2_embeddings:lookup_embedder"
@@ -70,20 +72,27 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
+def ranking(got: Any, what: str) -> list[tuple[int, float]]:
+    """A search result checked to be a list of (doc_index, score) pairs of an int and a float."""
+    pairs = expect_pairs(got, what, of=(int, float))
+    for index, (doc, score) in enumerate(pairs):
+        expect_int(doc, f"{what}'s result {index}: the document index")
+        expect_float(score, f"{what}'s result {index}: the score", finite=False)
+    return [(int(doc), float(score)) for doc, score in pairs]
+
+
 def check_ranking(got: Any, want: list[tuple[int, float]], what: str) -> None:
     """``got`` ranks like ``want``: same length, same scores, same documents in the same order.
 
     Where the reference's scores are equal up to rounding, the order of those documents may
     differ, but documents whose returned scores are exactly equal must come lowest index first.
     """
-    assert isinstance(got, list), f"{what}: return a list of (doc_index, score) pairs"
-    assert len(got) == len(want), f"{what}: wrong number of results"
-    pairs = [tuple(p) for p in got]
-    assert all(len(p) == 2 for p in pairs), f"{what}: each result is a (doc_index, score) pair"
-    indices = [int(i) for i, _ in pairs]
-    scores = [float(s) for _, s in pairs]
+    pairs = ranking(got, what)
+    assert len(pairs) == len(want), f"{what} returned {len(pairs)} results; expected {len(want)}"
+    indices = [i for i, _ in pairs]
+    scores = [s for _, s in pairs]
     assert len(set(indices)) == len(indices), f"{what}: a document appears twice"
-    assert all(math.isfinite(s) for s in scores), f"{what}: a score is not a finite number"
+    assert all(math.isfinite(s) for s in scores), f"{what}: a score is not a finite number ({scores})"
     for (gi, gs), (wi, ws) in zip(pairs, want):
         assert math.isclose(gs, ws, rel_tol=1e-6, abs_tol=1e-9), f"{what}: a score is off"
     for a, b in zip(pairs, pairs[1:]):

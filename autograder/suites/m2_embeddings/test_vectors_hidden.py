@@ -4,49 +4,59 @@ import numpy as np
 import pytest
 from m2_helpers import VECTORS
 
+from autograder.checks import expect_array, expect_float, expect_int, expect_list, expect_tuple
+
+
+def top_k_result(result, what, k):
+    """top_k's (indices, scores), each checked to be a 1-D array of k entries."""
+    indices, scores = expect_tuple(result, what, length=2)
+    indices = expect_array(indices, f"{what}'s indices", shape=(k,), dtype_kind="iu")
+    scores = expect_array(scores, f"{what}'s scores", shape=(k,), dtype_kind="f", finite=True)
+    return indices, scores
+
 # ----------------------------------------------------------------------------- one-hot, lookup
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("the output shape is ids.shape + (vocab_size,), dtype float64")
+@pytest.mark.hint("One vector per id, whatever the shape of the ids: the ids' shape gains one axis of length vocab_size.")
 def test_one_hot_keeps_the_shape_of_the_ids(student):
-    got = student.function(VECTORS, "one_hot")(np.array([[1, 2], [0, 0]]), 4)
-    assert isinstance(got, np.ndarray) and got.shape == (2, 2, 4), "wrong shape for 2-D ids"
-    assert got.dtype == np.float64, "one_hot must return float64"
+    got = expect_array(student.function(VECTORS, "one_hot")(np.array([[1, 2], [0, 0]]), 4),
+                       "one_hot(ids of shape (2, 2), 4)", shape=(2, 2, 4))
+    assert got.dtype == np.float64, f"one_hot returned {got.dtype} values; expected float64"
     np.testing.assert_array_equal(got.argmax(-1), [[1, 2], [0, 0]], err_msg="a 1.0 is in the wrong place")
     assert got.sum() == 4.0, "each vector holds exactly one 1.0"
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("bad_id", [-1, 5])
-@pytest.mark.hint("an id below 0 or at or above vocab_size is not a token: raise IndexError")
+@pytest.mark.hint("An id below 0 or at or above vocab_size is not a token (IndexError).")
 def test_one_hot_rejects_ids_out_of_range(student, bad_id):
     with pytest.raises(IndexError):
         student.function(VECTORS, "one_hot")([0, bad_id], 5)
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("allocate only ids.shape + (V,); np.eye(V) would build a V x V matrix first")
+@pytest.mark.hint("Memory: only the output needs to exist, never a table of vocab_size x vocab_size (np.eye(V) builds one).")
 def test_one_hot_with_gpt2_vocabulary(student):
-    got = student.function(VECTORS, "one_hot")([5, 50_256, 7], 50_257)
-    assert got.shape == (3, 50_257), "wrong shape"
+    got = expect_array(student.function(VECTORS, "one_hot")([5, 50_256, 7], 50_257),
+                       "one_hot([5, 50256, 7], 50257)", shape=(3, 50_257))
     assert got[1, 50_256] == 1.0 and got.sum() == 3.0, "wrong entries for a large vocabulary"
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("E[ids] for ids of any shape; keep E's dtype")
+@pytest.mark.hint("A lookup is the one-hot product without the product: one row of E per id, for ids of any shape, in E's dtype.")
 def test_lookup_matches_one_hot_product_on_random_data(student):
     rng = np.random.default_rng(20)
     E = rng.normal(size=(50, 8)).astype(np.float32)
     ids = rng.integers(0, 50, size=(3, 4))
-    got = student.function(VECTORS, "embedding_lookup")(E, ids)
-    assert isinstance(got, np.ndarray) and got.shape == (3, 4, 8), "shape must be ids.shape + (d,)"
-    assert got.dtype == np.float32, "the lookup must keep E's dtype"
+    got = expect_array(student.function(VECTORS, "embedding_lookup")(E, ids),
+                       "embedding_lookup(E of shape (50, 8), ids of shape (3, 4))", shape=(3, 4, 8))
+    assert got.dtype == np.float32, f"the lookup returned {got.dtype} for a float32 E; expected float32"
     np.testing.assert_allclose(got, np.eye(50)[ids] @ E, rtol=1e-6, err_msg="rows differ from one_hot @ E")
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("numpy reads E[-1] as the last row; check ids >= 0 yourself and raise IndexError")
+@pytest.mark.hint("A negative id is not a token, even though numpy indexing would quietly read one from the end (IndexError).")
 def test_lookup_refuses_negative_ids(student):
     E = np.arange(12.0).reshape(4, 3)
     with pytest.raises(IndexError):
@@ -54,7 +64,7 @@ def test_lookup_refuses_negative_ids(student):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("an id equal to V is out of range: IndexError; an E that is not 2-D: ValueError")
+@pytest.mark.hint("Ids run from 0 to V - 1 (IndexError otherwise); an embedding matrix has two dimensions (ValueError otherwise).")
 def test_lookup_refuses_id_equal_to_vocab_size_and_bad_matrix(student):
     lookup = student.function(VECTORS, "embedding_lookup")
     with pytest.raises(IndexError):
@@ -64,43 +74,47 @@ def test_lookup_refuses_id_equal_to_vocab_size_and_bad_matrix(student):
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("a repeated id adds its gradients: dE[ids] += g keeps only one; use np.add.at")
+@pytest.mark.hint("A row used several times receives the sum of all its gradients.")
 def test_backward_accumulates_repeated_ids(student):
-    got = student.function(VECTORS, "embedding_backward")([1, 1, 3], [[1.0, 0.0], [2.0, 5.0], [1.0, 1.0]], 4)
-    np.testing.assert_allclose(got, [[0, 0], [3, 5], [0, 0], [1, 1]], err_msg="repeated ids must add up")
+    got = expect_array(student.function(VECTORS, "embedding_backward")([1, 1, 3], [[1.0, 0.0], [2.0, 5.0], [1.0, 1.0]], 4),
+                       "embedding_backward([1, 1, 3], grads, 4)", shape=(4, 2), dtype_kind="f", finite=True)
+    assert np.allclose(got[1], [3, 5]), f"row 1 (id 1, used twice) is {got[1].tolist()}; the two gradients add up to [3, 5]"
+    np.testing.assert_allclose(got, [[0, 0], [3, 5], [0, 0], [1, 1]], err_msg="wrong gradient rows")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("dE = one_hot(ids, V).T @ grad_output, for ids of any shape")
+@pytest.mark.hint("The gradient has the shape of E; it is the one-hot product's gradient, for ids of any shape.")
 def test_backward_matches_one_hot_transpose_on_random_data(student):
     rng = np.random.default_rng(21)
     ids = rng.integers(0, 6, size=(4, 5))
     grad = rng.normal(size=(4, 5, 3))
-    got = student.function(VECTORS, "embedding_backward")(ids, grad, 6)
-    assert isinstance(got, np.ndarray) and got.shape == (6, 3), "the gradient has the shape of E"
+    got = expect_array(student.function(VECTORS, "embedding_backward")(ids, grad, 6),
+                       "embedding_backward(ids of shape (4, 5), grads, 6)", shape=(6, 3), dtype_kind="f", finite=True)
     want = np.eye(6)[ids].reshape(-1, 6).T @ grad.reshape(-1, 3)
     np.testing.assert_allclose(got, want, atol=1e-6, err_msg="gradient differs from one_hot.T @ grad")
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("model", ["bert-base-uncased", "gpt2", "Meta-Llama-3-8B"])
-@pytest.mark.hint("parameters = vocab_size * dim; bytes = parameters * bytes_per_param, in Python ints")
+@pytest.mark.hint("One number per token and dimension; the size in bytes follows from the bytes per number, as whole ints.")
 def test_table_size_of_real_vocabularies(student, model):
-    sizes = student.module(VECTORS).REAL_VOCABULARIES.fetch()
     vocab_size, dim = {"bert-base-uncased": (30_522, 768), "gpt2": (50_257, 768),
                        "Meta-Llama-3-8B": (128_256, 4_096)}[model]
-    assert tuple(sizes[model]) == (vocab_size, dim), "REAL_VOCABULARIES was changed"
-    parameters, size = student.function(VECTORS, "embedding_table_size")(vocab_size, dim)
-    assert parameters == vocab_size * dim, f"parameter count of the {model} table is wrong"
-    assert size == 4 * vocab_size * dim, f"float32 size of the {model} table is wrong"
+    what = f"embedding_table_size({vocab_size}, {dim})"
+    parameters, size = expect_tuple(student.function(VECTORS, "embedding_table_size")(vocab_size, dim), what, length=2)
+    parameters = expect_int(parameters, f"{what}'s parameters")
+    size = expect_int(size, f"{what}'s bytes")
+    assert parameters == vocab_size * dim, f"{what} counted {parameters} parameters; expected {vocab_size * dim}"
+    assert size == 4 * vocab_size * dim, f"{what} gave {size} bytes in float32; expected {4 * vocab_size * dim}"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("bytes = ceil(parameters * bytes_per_param); sizes that are not positive ints raise ValueError")
+@pytest.mark.hint("A table takes whole bytes, so a fractional size is rounded up; sizes that are not positive ints are errors (ValueError).")
 def test_table_size_other_precisions_and_bad_sizes(student):
     size = student.function(VECTORS, "embedding_table_size")
-    assert tuple(size(50_257, 768, 2)) == (38_597_376, 77_194_752), "float16 size is wrong"
-    assert tuple(size(3, 3, 0.5)) == (9, 5), "4-bit size must round up to whole bytes"
+    for args, want in (((50_257, 768, 2), (38_597_376, 77_194_752)), ((3, 3, 0.5), (9, 5))):
+        got = expect_tuple(size(*args), f"embedding_table_size{args}", of=int, length=2)
+        assert got == want, f"embedding_table_size{args} = {got}; expected {want}"
     with pytest.raises(ValueError):
         size(0, 768)
 
@@ -109,11 +123,13 @@ def test_table_size_other_precisions_and_bad_sizes(student):
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("guard the division: a zero vector has similarity 0.0 with everything")
+@pytest.mark.hint("A zero vector has no direction: its similarity with anything is defined as 0.0, never NaN.")
 def test_cosine_zero_vectors_give_zero_not_nan(student):
     cosine = student.function(VECTORS, "cosine_similarity")
-    assert cosine(np.zeros(3), np.array([1.0, 2.0, 3.0])) == 0.0, "zero vector: expected 0.0"
-    got = cosine(np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 0.0]]))
+    single = expect_float(cosine(np.zeros(3), np.array([1.0, 2.0, 3.0])), "cosine_similarity(zeros(3), [1, 2, 3])", finite=False)
+    assert single == 0.0, f"cosine_similarity of a zero vector gave {single}; expected 0.0"
+    got = expect_array(cosine(np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 0.0]])),
+                       "cosine_similarity(2 x 3 with a zero row, 2 x 3 with a zero row)", shape=(2, 2), dtype_kind="f")
     assert not np.isnan(got).any(), "a zero vector gave NaN"
     np.testing.assert_allclose(got, [[0.0, 0.0], [0.0, 2**-0.5]], err_msg="wrong similarities around zero vectors")
 
@@ -123,65 +139,68 @@ SHAPES = {"d,d": ((5,), (5,)), "n,d x m,d": ((4, 5), (3, 5)), "d x m,d": ((5,), 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", list(SHAPES))
-@pytest.mark.hint("[n, d] with [m, d] gives [n, m]; a 1-D side drops its axis; two 1-D vectors give a float")
+@pytest.mark.hint("The output has one axis per side that has several vectors; a single vector on a side adds no axis.")
 def test_cosine_shapes_match_the_definition(student, case):
     rng = np.random.default_rng(len(case))
     a, b = (rng.normal(size=shape) for shape in SHAPES[case])
     got = student.function(VECTORS, "cosine_similarity")(a, b)
     unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)  # noqa: E731
     want = unit(a) @ unit(b).T
+    what = f"cosine_similarity({case})"
     if want.ndim == 0:
-        assert isinstance(got, float), "two 1-D vectors give a Python float"
+        got = expect_float(got, what)
     else:
-        assert isinstance(got, np.ndarray) and got.shape == want.shape, f"wrong output shape for {case}"
+        got = expect_array(got, what, shape=want.shape, dtype_kind="f", finite=True)
     np.testing.assert_allclose(got, want, atol=1e-6, err_msg=f"wrong similarities for {case}")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("rounding can give 1.0000000000000002: clip the result to [-1, 1]")
+@pytest.mark.hint("A cosine lies in [-1, 1]; floating-point rounding can step just outside.")
 def test_cosine_is_clipped(student):
     rng = np.random.default_rng(22)
     x = rng.normal(size=(200, 7)) * rng.uniform(0.1, 10, size=(200, 1))
-    got = student.function(VECTORS, "cosine_similarity")(x, np.concatenate([x, -x]))
+    got = expect_array(student.function(VECTORS, "cosine_similarity")(x, np.concatenate([x, -x])),
+                       "cosine_similarity(x of 200 rows, 400 rows)", shape=(200, 400), dtype_kind="f", finite=True)
     assert np.abs(got).max() <= 1.0, "a similarity lies outside [-1, 1]"
     np.testing.assert_allclose(np.diag(got[:, :200]), 1.0, atol=1e-6, err_msg="a vector is not similar to itself")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("cosine ignores length: scale vectors before squaring so 1e200 or 1e-200 do not overflow")
+@pytest.mark.hint("A cosine does not depend on length, but squaring a very long or very short vector overflows or underflows.")
 def test_cosine_ignores_extreme_lengths(student):
     cosine = student.function(VECTORS, "cosine_similarity")
-    assert cosine([1e200, 1e200], [1e200, 0.0]) == pytest.approx(2**-0.5), "huge vectors"
-    assert cosine([1e-200, 0.0], [1e-200, 1e-200]) == pytest.approx(2**-0.5), "tiny vectors"
+    for a, b, name in (([1e200, 1e200], [1e200, 0.0], "huge"), ([1e-200, 0.0], [1e-200, 1e-200], "tiny")):
+        got = expect_float(cosine(a, b), f"cosine_similarity({a}, {b})", finite=False)
+        assert got == pytest.approx(2**-0.5), f"cosine of two {name} vectors at 45 degrees gave {got}; expected {2**-0.5:.6f}"
 
 
 # ----------------------------------------------------------------------------- top-k
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("equal scores: the lower index first (a stable sort of -scores, not argsort()[::-1])")
+@pytest.mark.hint("Equal scores keep the lower index first; reversing an ascending order reverses the ties too.")
 def test_top_k_breaks_ties_by_lower_index(student):
     matrix = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 0.0], [3.0, 0.0], [1.0, 1.0]])
-    indices, scores = student.function(VECTORS, "top_k")(np.array([1.0, 0.0]), matrix, 3)
+    indices, scores = top_k_result(student.function(VECTORS, "top_k")(np.array([1.0, 0.0]), matrix, 3), "top_k(q, M, 3)", 3)
     np.testing.assert_array_equal(indices, [1, 2, 3], err_msg="ties are not broken by the lower index")
     np.testing.assert_allclose(scores, [1.0, 1.0, 1.0])
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("k larger than the number of rows returns every row, best first")
+@pytest.mark.hint("Asking for more rows than there are returns every row, best first.")
 def test_top_k_with_k_larger_than_n(student):
-    indices, scores = student.function(VECTORS, "top_k")(np.array([1.0, 0.0]), np.array([[0.0, 1.0], [1.0, 0.2]]), 10)
-    np.testing.assert_array_equal(indices, [1, 0], err_msg="k > n must return all rows")
-    assert len(scores) == 2, "one score per returned row"
+    indices, scores = top_k_result(student.function(VECTORS, "top_k")(np.array([1.0, 0.0]), np.array([[0.0, 1.0], [1.0, 0.2]]), 10),
+                                   "top_k(q, 2 rows, 10)", 2)
+    np.testing.assert_array_equal(indices, [1, 0], err_msg="k > n must return all rows, best first")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("rank every row by cosine similarity (not the dot product) and keep the best k")
+@pytest.mark.hint("Rows are ranked by direction (cosine), not by the dot product, which favours long rows.")
 def test_top_k_on_random_data(student, solution):
     rng = np.random.default_rng(23)
     matrix = rng.normal(size=(40, 6)) * rng.uniform(0.1, 5, size=(40, 1))
     query = rng.normal(size=6)
-    indices, scores = student.function(VECTORS, "top_k")(query, matrix, 7)
+    indices, scores = top_k_result(student.function(VECTORS, "top_k")(query, matrix, 7), "top_k(q, 40 rows, 7)", 7)
     want_indices, want_scores = solution.function(VECTORS, "top_k")(query, matrix, 7)
     np.testing.assert_array_equal(indices, want_indices, err_msg="wrong rows")
     np.testing.assert_allclose(scores, want_scores, atol=1e-6, err_msg="wrong scores")
@@ -203,29 +222,32 @@ ANALOGY_E = np.array([
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("exclude a, b and c from the answers: the nearest word to b - a + c is often b itself")
+@pytest.mark.hint("The nearest word to the target vector is often one of the three words of the question, which are not answers.")
 def test_analogy_never_returns_an_input_word(student):
-    got = student.function(VECTORS, "analogy")(ANALOGY_E, ANALOGY_VOCAB, "man", "king", "woman", k=3)
-    assert not {"man", "king", "woman"} & set(got), "an input word was returned"
+    got = expect_list(student.function(VECTORS, "analogy")(ANALOGY_E, ANALOGY_VOCAB, "man", "king", "woman", k=3),
+                      "analogy(E, vocab, 'man', 'king', 'woman', k=3)", of=str, length=3)
+    assert not {"man", "king", "woman"} & set(got), f"analogy returned {got}, which holds a word of the question"
     assert got == ["queen", "girl", "apple"], "wrong ranking of the remaining words"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("unit-normalize every vector before forming b - a + c and before ranking")
+@pytest.mark.hint("Analogies are about directions: the length of a word's vector must not change the answer.")
 def test_analogy_uses_unit_vectors(student, solution):
     E = ANALOGY_E * np.array([[1.0], [4.0], [1.0], [1.0], [1.0], [1.0], [1.0]])  # a long "woman"
-    got = student.function(VECTORS, "analogy")(E, ANALOGY_VOCAB, "man", "king", "woman", k=2)
+    got = expect_list(student.function(VECTORS, "analogy")(E, ANALOGY_VOCAB, "man", "king", "woman", k=2),
+                      "analogy(E with a long 'woman', ..., k=2)", of=str, length=2)
     assert got == solution.function(VECTORS, "analogy")(E, ANALOGY_VOCAB, "man", "king", "woman", k=2), (
-        "vector lengths changed the answer: normalize first")
+        f"with a longer 'woman' vector analogy returned {got}: the length changed the answer")
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("a word missing from the vocabulary raises KeyError; equal scores keep the lower index first")
+@pytest.mark.hint("A word missing from the vocabulary is an error (KeyError); equal scores keep the lower index first.")
 def test_analogy_unknown_word_and_ties(student):
     analogy = student.function(VECTORS, "analogy")
     with pytest.raises(KeyError):
         analogy(ANALOGY_E, ANALOGY_VOCAB, "man", "king", "duchess")
     E = np.vstack([ANALOGY_E, ANALOGY_E[3]])  # "queen" and a second word with the same vector
-    assert analogy(E, ANALOGY_VOCAB + ["reine"], "man", "king", "woman", k=2) == ["queen", "reine"], (
-        "equal scores must keep the lower index first")
+    got = expect_list(analogy(E, ANALOGY_VOCAB + ["reine"], "man", "king", "woman", k=2),
+                      "analogy(E with 'queen' twice, ..., k=2)", of=str, length=2)
+    assert got == ["queen", "reine"], f"two words with the same vector came out as {got}; equal scores keep the lower index first"
 
