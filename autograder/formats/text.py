@@ -33,15 +33,16 @@ def render(result: GradeResult, color: bool | None = None, width: int = 110) -> 
         title = Text(f"{safe(MODULE_TITLES.get(module, module))}   ")
         title.append(f"{score.score:g} / {score.max_score:g}", style="bold")
         table = Table(title=title, title_justify="left", expand=True, show_lines=False)
-        table.add_column("Test", ratio=3)
+        # Folded, never cut with "…": a case id or a command must be shown whole.
+        table.add_column("Test", ratio=3, overflow="fold")
         table.add_column("Points", justify="right", width=9)
-        table.add_column("Result", ratio=4)
+        table.add_column("Result", ratio=4, overflow="fold")
         for test in (t for t in result.tests if t.module == module):
             points = f"{test.score:g}/{test.points:g}"
             if test.passed:
-                table.add_row(Text(safe(test.name)), points, Text("passed", style="green"))
+                table.add_row(_name(test), points, Text("passed", style="green"))
             else:
-                table.add_row(Text(safe(test.name)), points, _failure(test))
+                table.add_row(_name(test), points, _failure(test))
         console.print(table)
     summary = Table(title="Total", title_justify="left")
     summary.add_column("Module")
@@ -60,6 +61,15 @@ def render(result: GradeResult, color: bool | None = None, width: int = 110) -> 
     console.print(Text(f"Graded in {result.execution_time:.1f} s · isolation: "
                        f"{safe(result.isolation.get('network', 'unknown'))}"))
     return buffer.getvalue()
+
+
+def _name(test: TestRecord) -> Text:
+    """The test's name, its case on a line of its own (seven cases are seven visible rows)."""
+    name = safe(test.name, lines=3)
+    case = f"[{safe(test.case, lines=1)}]"
+    if test.case and name.endswith(case):
+        return Text(name[:-len(case)] + "\n  ").append(case, style="bold")
+    return Text(name)
 
 
 def _failure(test: TestRecord) -> Text:
