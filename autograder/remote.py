@@ -45,7 +45,8 @@ class StudentError(Exception):
     """An exception raised by student code, carried back as data."""
 
     def __init__(self, type_name: str, message: str, where: list):
-        super().__init__(message)
+        # Not super(): a mixed-in built-in such as UnicodeDecodeError takes other arguments.
+        Exception.__init__(self, message)
         self.type_name = type_name
         self.message = message
         self.where = where

@@ -66,12 +66,18 @@ def test_text_report_is_inert(label, color):
         assert "\\x1b[2K\\x0dpassed" in out
 
 
-def test_text_report_shows_parametrize_ids():
+def test_text_report_shows_parametrize_ids_whole():
     from autograder.formats import text
 
     grade = nasty_grade("x")
-    grade.tests[0].name = "encode_iterable: same_ids[one-character-chunks]"
-    assert "[one-character-chunks]" in text.render(grade, color=False, width=200)
+    grade.tests[0].name = ("encode_iterable: same_ids_as_encode_for_any_chunking"
+                           "[inside-overlapping-special-tokens]")
+    grade.tests[0].case = "inside-overlapping-special-tokens"
+    out = text.render(grade, color=False, width=80)
+    first_column = "".join(line.split("│")[1].strip() for line in out.splitlines()
+                           if line.startswith("│"))
+    assert "[inside-overlapping-special-tokens]" in first_column
+    assert "…" not in out
 
 
 # ---------------------------------------------------------------------------- Markdown
@@ -214,6 +220,45 @@ def test_json_formats_stay_valid_and_inert(label, fmt):
     for value in strings:
         assert_inert(value, f"{fmt} {label!r}")
     out.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- end to end
+
+NASTY_SUBMISSION = '''
+BAD = {bad!r}
+SENDABLE = BAD.encode("utf-8", "replace").decode()  # no lone surrogate: it can cross
+
+
+def add(a, b):
+    raise ValueError(SENDABLE)
+
+
+def count_pairs(ids):
+    print(SENDABLE)
+    return {{(1, 1): SENDABLE}}
+
+
+def slow_square(x):
+    return BAD
+'''
+
+
+def test_a_submission_that_prints_raises_and_returns_nasty_text(tmp_path):
+    from autograder.runner import grade
+    from tests.engine.toy_course import submission, write_course
+
+    course = write_course(tmp_path / "course")
+    bad = "".join(NASTY[label][:200] for label in LABELS)
+    result = grade(submission(tmp_path / "student", NASTY_SUBMISSION.format(bad=bad)), **course)
+    assert result.score == 0 and len(result.tests) == 4
+    assert any("ValueError" in t.output for t in result.tests)
+    assert any("--- your code printed" in t.output for t in result.tests)
+    assert_markdown_inert(render(result, "markdown"), "markdown", details=1, headings=1)
+    for fmt in ("text", "junit", "json", "classroom"):
+        assert_inert(render(result, fmt), fmt, longest_line=100_000)
+    ET.fromstring(render(result, "junit"))
+    for fmt in ("json", "classroom"):
+        json.loads(render(result, fmt))
 
 
 # ---------------------------------------------------------------------------- escape itself
