@@ -24,6 +24,52 @@ def sample_texts() -> list[str]:
     return corpus_lines()[400:460] + list(parallel_texts().values())
 
 
+@pytest.mark.points(1.5)
+@pytest.mark.hint("the best path maximizes the total score: neither the fewest pieces nor a "
+                  "greedy longest match is the most probable segmentation")
+def test_unigram_segment_is_not_greedy(student):
+    segment = student.function(UNIGRAM, "unigram_segment")
+    # Longest match takes "abc" and then must pay for "d"; the best path is "ab" + "cd".
+    pieces = {"a": -3.0, "b": -3.0, "c": -3.0, "d": -9.0, "abc": -2.0, "ab": -2.5, "cd": -2.5}
+    got = expect_list(segment("abcd", pieces), "unigram_segment('abcd', <pieces>)", of=str)
+    assert got == ["ab", "cd"], f"gave {got}: a greedy longest match is not the highest total score"
+    # Fewer pieces are not better: three likely pieces beat one unlikely one.
+    pieces = {"x": -0.5, "y": -0.5, "z": -0.5, "xyz": -4.0}
+    got = expect_list(segment("xyz", pieces), "unigram_segment('xyz', <pieces>)", of=str)
+    assert got == ["x", "y", "z"], f"gave {got}: the fewest pieces is not the highest total score"
+
+
+@pytest.mark.points(1)
+@pytest.mark.hint("unknown characters score min(pieces) - 10, and consecutive unknown "
+                  "characters come out as one unk_piece")
+def test_unigram_segment_unknown_characters(student):
+    segment = student.function(UNIGRAM, "unigram_segment")
+    pieces = {"a": -1.0, "b": -2.0, "xa": -3.0}
+    cases = [("a€€😀b", ["a", "<unk>", "b"]), ("€a€", ["<unk>", "a", "<unk>"]),
+             ("xab", ["xa", "b"]), ("xxab", ["<unk>", "xa", "b"])]
+    for text, want in cases:
+        got = expect_list(segment(text, pieces), f"unigram_segment({text!r}, <pieces>)", of=str)
+        assert got == want, f"{text!r} gave {got}: unknown runs and their score"
+    # x is unknown: "xa" + "b" (-11) beats "<unk>" + "ab" only because the unknown costs 10 more
+    # than the rarest piece.
+    pieces = {"a": -1.0, "b": -9.0, "xa": -2.0, "ab": -1.0}
+    got = expect_list(segment("xab", pieces), "unigram_segment('xab', <pieces>)", of=str)
+    assert got == ["xa", "b"], f"'xab' gave {got}: an unknown character scores min(pieces) - 10"
+    got = expect_list(segment("a??", pieces, unk_piece="[?]"),
+                      "unigram_segment('a??', <pieces>, unk_piece='[?]')", of=str)
+    assert got == ["a", "[?]"], f"gave {got}: the unknown piece is the unk_piece argument"
+    got = expect_list(segment("", pieces), "unigram_segment('', <pieces>)", of=str)
+    assert got == [], f"the empty text gave {got}"
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.hint("a Unigram model without pieces cannot segment anything: raise ValueError")
+def test_unigram_segment_rejects_empty_pieces(student):
+    segment = student.function(UNIGRAM, "unigram_segment")
+    with must_raise(ValueError, "unigram_segment('abc', {})"):
+        segment("abc", {})
+
+
 @pytest.mark.points(2)
 @pytest.mark.hint(f"the segmentation with the highest total score (sum of log-probabilities) "
                   f"over all segmentations: Viterbi over the lattice; see {SEGMENT_LESSON}")
@@ -51,47 +97,6 @@ def test_unigram_segment_matches_sentencepiece(student):
                           f"unigram_segment(<text {index}>, <SentencePiece pieces>)", of=str)
         want = sentencepiece_pieces(sp, text)
         assert got == want, f"text {index}: pieces differ from SentencePiece's: {first_difference(got, want)}"
-
-
-@pytest.mark.points(1.5)
-@pytest.mark.hint("the best path maximizes the total score: neither the fewest pieces nor a "
-                  "greedy longest match is the most probable segmentation")
-def test_unigram_segment_is_not_greedy(student):
-    segment = student.function(UNIGRAM, "unigram_segment")
-    # Longest match takes "abc" and then must pay for "d"; the best path is "ab" + "cd".
-    pieces = {"a": -3.0, "b": -3.0, "c": -3.0, "d": -9.0, "abc": -2.0, "ab": -2.5, "cd": -2.5}
-    got = expect_list(segment("abcd", pieces), "unigram_segment('abcd', <pieces>)", of=str)
-    assert got == ["ab", "cd"], f"gave {got}: a greedy longest match is not the highest total score"
-    # Fewer pieces are not better: three likely pieces beat one unlikely one.
-    pieces = {"x": -0.5, "y": -0.5, "z": -0.5, "xyz": -4.0}
-    got = expect_list(segment("xyz", pieces), "unigram_segment('xyz', <pieces>)", of=str)
-    assert got == ["x", "y", "z"], f"gave {got}: the fewest pieces is not the highest total score"
-
-
-@pytest.mark.points(1)
-@pytest.mark.hint("unknown characters score min(pieces) - 10, and consecutive unknown "
-                  "characters come out as one unk_piece")
-def test_unigram_segment_unknown_characters(student):
-    segment = student.function(UNIGRAM, "unigram_segment")
-    pieces = {"a": -1.0, "b": -2.0, "xa": -3.0}
-    cases = [("a€€😀b", ["a", "<unk>", "b"]), ("€a€", ["<unk>", "a", "<unk>"]),
-             ("xab", ["xa", "b"]), ("xxab", ["<unk>", "xa", "b"])]
-    for text, want in cases:
-        got = expect_list(segment(text, pieces), f"unigram_segment({text!r}, <pieces>)", of=str)
-        assert got == want, f"{text!r} gave {got}: unknown runs and their score"
-    got = expect_list(segment("a??", pieces, unk_piece="[?]"),
-                      "unigram_segment('a??', <pieces>, unk_piece='[?]')", of=str)
-    assert got == ["a", "[?]"], f"gave {got}: the unknown piece is the unk_piece argument"
-    got = expect_list(segment("", pieces), "unigram_segment('', <pieces>)", of=str)
-    assert got == [], f"the empty text gave {got}"
-
-
-@pytest.mark.points(0.5)
-@pytest.mark.hint("a Unigram model without pieces cannot segment anything: raise ValueError")
-def test_unigram_segment_rejects_empty_pieces(student):
-    segment = student.function(UNIGRAM, "unigram_segment")
-    with must_raise(ValueError, "unigram_segment('abc', {})"):
-        segment("abc", {})
 
 
 @pytest.mark.points(2)
@@ -143,6 +148,17 @@ def test_unigram_em_step_rejects_uncoverable_words(student):
         em_step({"ab": 1}, {})
 
 
+@pytest.mark.points(1)
+@pytest.mark.hint("two upper-case hex digits with a leading zero (<0x0A>), one piece per byte, "
+                  "never fused, even for several unknown characters in a row")
+def test_byte_fallback_segment_byte_format(student):
+    segment = student.function(UNIGRAM, "byte_fallback_segment")
+    got = expect_list(segment("a\nb", {"a": -1.0, "b": -1.0}), "byte_fallback_segment('a\\nb', ...)", of=str)
+    assert got == ["a", "<0x0A>", "b"], f"a newline gave {got}"
+    got = expect_list(segment("é€", {"a": -1.0}), "byte_fallback_segment('é€', ...)", of=str)
+    assert got == ["<0xC3>", "<0xA9>", "<0xE2>", "<0x82>", "<0xAC>"], f"'é€' gave {got}"
+
+
 @pytest.mark.points(1.5)
 @pytest.mark.hint(f"each unknown character becomes its UTF-8 bytes as <0xNN> pieces, upper-case "
                   f"hex, one piece per byte; see {BYTES_LESSON}")
@@ -171,14 +187,3 @@ def test_byte_fallback_segment_matches_sentencepiece(student):
                           f"byte_fallback_segment(<text {index}>, <SentencePiece pieces>)", of=str)
         want = sentencepiece_pieces(sp, text)
         assert got == want, f"text {index}: pieces differ from SentencePiece's: {first_difference(got, want)}"
-
-
-@pytest.mark.points(1)
-@pytest.mark.hint("two upper-case hex digits with a leading zero (<0x0A>), one piece per byte, "
-                  "never fused, even for several unknown characters in a row")
-def test_byte_fallback_segment_byte_format(student):
-    segment = student.function(UNIGRAM, "byte_fallback_segment")
-    got = expect_list(segment("a\nb", {"a": -1.0, "b": -1.0}), "byte_fallback_segment('a\\nb', ...)", of=str)
-    assert got == ["a", "<0x0A>", "b"], f"a newline gave {got}"
-    got = expect_list(segment("é€", {"a": -1.0}), "byte_fallback_segment('é€', ...)", of=str)
-    assert got == ["<0xC3>", "<0xA9>", "<0xE2>", "<0x82>", "<0xAC>"], f"'é€' gave {got}"

@@ -14,15 +14,17 @@ TOY = {"un": 0, "##aff": 1, "##able": 2, "##a": 3, "[UNK]": 4, "aff": 5, "##ff":
 PRETOKENIZE_CASES = {
     "accents-and-case": "Héllo WÖRLD, naïve café Ångström résumé İstanbul ß ﬁne Ǆemal",
     "cjk-and-symbols": "東京タワーは333m!  北京大学 한국어 $5+3=8 a~b^c|d `q` <tag> 100%",
-    "controls-and-whitespace": "a\x00b\x07c\u200bd\ufffde\tf\ng\rh\u00a0i\u3000j\x0bk\x0cl\x85m\u2028n",
+    "controls-and-whitespace": ("a\x00b\x07c\u200bd\ufffde\tf\ng\rh\u00a0i\u3000j\x0bk\x0cl\x85m"
+                                "\u2028n\ue000o\u0378p"),  # private use (dropped), unassigned (kept)
     "unicode-punctuation": "“Quoted” — dash… «guillemets» ¿Qué? ¡Olé! 「括弧」、。 a·b §1 ¶2",
     "greek-final-sigma": "ΟΔΟΣ ΣΑΣ Σίσυφος ΑΘΉΝΑ",
 }
 
 
 @pytest.mark.points(0.5)
-@pytest.mark.hint(f"BERT's basic tokenizer in order: clean, space out CJK, strip accents and "
-                  f"lower-case, split on whitespace, isolate punctuation; see {LESSON}")
+@pytest.mark.hint(f"BERT's basic tokenizer in order: drop control characters, space out CJK "
+                  f"ideographs, strip accents and lower-case, split on whitespace, isolate "
+                  f"punctuation; see {LESSON}")
 @pytest.mark.deeper_hint("Which characters count as control, whitespace and punctuation is "
                          "decided by Unicode categories (and for punctuation by a few ASCII "
                          "ranges too); accents go away after a canonical decomposition, and "

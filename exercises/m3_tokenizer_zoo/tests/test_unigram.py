@@ -26,7 +26,8 @@ def test_unigram_segment_unknown_run(student):
 
 
 @pytest.mark.points(0.5)
-@pytest.mark.hint("expected counts average over every segmentation, weighted by its probability")
+@pytest.mark.hint("expected counts average over every segmentation, weighted by its "
+                  "probability; then renormalize them into log-probabilities")
 def test_unigram_em_step_two_segmentations(student):
     pieces = {"a": math.log(0.5), "b": math.log(0.25), "ab": math.log(0.25)}
     got = student.function(UNIGRAM, "unigram_em_step")({"ab": 1}, pieces)
@@ -35,7 +36,8 @@ def test_unigram_em_step_two_segmentations(student):
 
 
 @pytest.mark.points(0.5)
-@pytest.mark.hint("an unknown character becomes its UTF-8 bytes, one <0xNN> piece each")
+@pytest.mark.hint("an unknown character becomes its UTF-8 bytes: one piece per byte, written "
+                  "<0xNN> in upper-case hex")
 def test_byte_fallback_segment_euro_sign(student):
     got = student.function(UNIGRAM, "byte_fallback_segment")("a€b", {"a": -1.0, "b": -2.0})
     got = expect_list(got, 'byte_fallback_segment("a€b", ...)', of=str)
