@@ -186,9 +186,14 @@ def expect_bytes(value: Any, what: str) -> bytes:
     return bytes(value)
 
 
+_PLAIN = (type(None), bool, int, float, complex, str, bytes, bytearray, list, tuple, dict, set,
+          frozenset, np.ndarray, np.generic)
+
+
 def expect_object(value: Any, what: str) -> Any:
-    """`value` unchanged when it is an object living in the worker (a handle), not plain data."""
-    if getattr(value, "_handle", None) is None:
+    """`value` unchanged when it is an object (a handle to one in the worker, or in-process the
+    object itself), not plain data such as None, a number, a container or an array."""
+    if isinstance(value, _PLAIN) or _is_tensor(value):
         raise _fail(what, value, "an object (an instance of the class)")
     return value
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.checks import expect_dict, expect_iterator, expect_list, expect_object, expect_pairs, expect_str, expect_tuple
+
 BPE = "m1_tokenization.bpe"
 TOKENIZER = "m1_tokenization.tokenizer"
 EOT = "<|endoftext|>"
@@ -20,7 +22,16 @@ def gpt2_paths() -> tuple[str, str]:
 
 
 def gpt2(student, special_tokens=(EOT,)):
-    return student.function(TOKENIZER, "BPETokenizer.from_files")(*gpt2_paths(), list(special_tokens))
+    tok = student.function(TOKENIZER, "BPETokenizer.from_files")(*gpt2_paths(), list(special_tokens))
+    return expect_object(tok, "BPETokenizer.from_files(GPT-2's files)")
+
+
+def encoded(tok, text):
+    return expect_list(tok.encode(text), f"encode({text!r})", of=int)
+
+
+def decoded(tok, ids):
+    return expect_str(tok.decode(ids), f"decode({ids})")
 
 
 def byte_vocab(*extra: bytes) -> dict[int, bytes]:
@@ -31,50 +42,65 @@ def byte_vocab(*extra: bytes) -> dict[int, bytes]:
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("from_files: map each character of the files back to a byte with gpt2_bytes_to_unicode(), skip the #version line, keep the merges in order.")
+@pytest.mark.hint("The files write every byte as a printable character; the tokenizer works on the bytes those characters stand for.")
 def test_gpt2_hello_world(student):
     tok = gpt2(student)
-    assert tok.encode("Hello world") == [15496, 995]
-    assert tok.encode(" strawberry") == [41236]
-    assert tok.decode([15496, 995]) == "Hello world"
+    assert encoded(tok, "Hello world") == [15496, 995]
+    assert encoded(tok, " strawberry") == [41236]
+    assert decoded(tok, [15496, 995]) == "Hello world"
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Apply merges by rank (the order they were learned), not left to right: here (b, c) was learned before (a, b).")
+@pytest.mark.hint("Encoding replays the merges in the order they were learned, not from left to right.")
 def test_encode_applies_merges_by_rank(student):
-    tok = student.function(TOKENIZER, "BPETokenizer")(byte_vocab(b"bc", b"ab"), [(b"b", b"c"), (b"a", b"b")])
-    assert tok.encode("abc") == [97, 256]
+    tok = expect_object(student.function(TOKENIZER, "BPETokenizer")(byte_vocab(b"bc", b"ab"), [(b"b", b"c"), (b"a", b"b")]),
+                        "BPETokenizer(vocab, merges)")
+    assert encoded(tok, "abc") == [97, 256]
+    # Two ids hold b"ab": the lowest is used.
+    tok = expect_object(student.function(TOKENIZER, "BPETokenizer")(byte_vocab(b"ab", b"ab"), [(b"a", b"b")]),
+                        "BPETokenizer(vocab with b'ab' twice, merges)")
+    assert encoded(tok, "ab") == [256]
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Special tokens are cut out before the regex and map to their own id (50256 for <|endoftext|> in GPT-2).")
+@pytest.mark.hint("A special token becomes its own single id (GPT-2 already has one for <|endoftext|>); one missing from the vocabulary gets a new id after the largest.")
 def test_special_tokens(student):
     tok = gpt2(student)
-    ids = tok.encode(f"Hello{EOT}world")
+    ids = encoded(tok, f"Hello{EOT}world")
     assert ids == [15496, 50256, 6894]
-    assert tok.decode(ids) == f"Hello{EOT}world"
+    assert decoded(tok, ids) == f"Hello{EOT}world"
+    vocab = byte_vocab()
+    vocab[300] = b"xyz"  # ids need not be contiguous
+    tok = expect_object(student.function(TOKENIZER, "BPETokenizer")(vocab, [], ["<s>"]), "BPETokenizer(vocab, [], ['<s>'])")
+    assert encoded(tok, "a<s>") == [97, 301]
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Join the bytes of all ids first, then decode once with errors='replace'.")
+@pytest.mark.hint("One character may be spread over several tokens, and a list of ids need not be valid UTF-8; an unknown id is an error.")
 def test_decode_joins_bytes(student):
-    tok = student.function(TOKENIZER, "BPETokenizer")(byte_vocab(), [])
-    assert tok.decode([0xC3, 0xA9]) == "é"  # one character, two tokens
-    assert tok.decode([0xC3]) == "\ufffd"  # half a character
+    tok = expect_object(student.function(TOKENIZER, "BPETokenizer")(byte_vocab(), []), "BPETokenizer(byte vocab, [])")
+    assert decoded(tok, [0xC3, 0xA9]) == "é"  # one character, two tokens
+    assert decoded(tok, [0xC3]) == "\ufffd"  # half a character
+    with pytest.raises((KeyError, ValueError)):
+        tok.decode([-1])
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("Hold back the last pre-tokens of each chunk (and a possible start of a special token) until more text arrives.")
+@pytest.mark.hint("The end of a chunk is not the end of the text: what the last pre-tokens of a chunk are depends on what follows them.")
 def test_encode_iterable_matches_encode(student):
     tok = gpt2(student)
     chunks = ["Hel", "lo wor", "ld  ", " <|endof", "text|>", "they", "'ll", " go"]
-    assert list(tok.encode_iterable(chunks)) == tok.encode("".join(chunks))
+    streamed = expect_iterator(tok.encode_iterable(chunks), "encode_iterable(chunks)", of=int)
+    assert streamed == encoded(tok, "".join(chunks))
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("A tokenizer built from train_bpe's output must give any text back: decode(encode(text)) == text.")
+@pytest.mark.hint("Byte-level BPE can write down any text: decoding the ids of a text gives the text back.")
 def test_trained_tokenizer_round_trip(student):
-    vocab, merges = student.function(BPE, "train_bpe")("low lower lowest newest widest " * 5, 256 + 1 + 20, [EOT])
-    tok = student.function(TOKENIZER, "BPETokenizer")(vocab, merges, [EOT])
+    vocab, merges = expect_tuple(student.function(BPE, "train_bpe")("low lower lowest newest widest " * 5, 256 + 1 + 20, [EOT]),
+                                 "train_bpe(text, 277, [EOT])", length=2)
+    vocab = expect_dict(vocab, "train_bpe(...)'s vocab", keys=int, values=bytes)
+    merges = expect_pairs(merges, "train_bpe(...)'s merges", of=bytes)
+    tok = expect_object(student.function(TOKENIZER, "BPETokenizer")(vocab, merges, [EOT]), "BPETokenizer(vocab, merges, [EOT])")
     for text in ["lowest newest", f"new{EOT}low", "naïve 😀 text!", ""]:
-        assert tok.decode(tok.encode(text)) == text
+        assert decoded(tok, encoded(tok, text)) == text
