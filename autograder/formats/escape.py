@@ -111,7 +111,7 @@ def md_code(text: object, line_chars: int = 300, in_table: bool = False) -> str:
 # list markers at the start of a line (a note is written after "> ").
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>&|#~!$]|^[-+=]|^\d{1,9}[.)]")
 _LINKED_AFTER_RENDERING = re.compile(
-    r"@(?=\w)|(?<=:)//|(?i:www)\.|#(?=\d)|(?i:gh)-(?=\d)")
+    r"(?<!\w)@(?=\w)|(?<=:)//|(?i:www)\.|#(?=\d)|(?i:gh)-(?=\d)")
 
 
 def md_text(text: object, line_chars: int = 600) -> str:

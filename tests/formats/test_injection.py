@@ -131,7 +131,7 @@ def assert_markdown_inert(out: str, where: str, details: int, headings: int) -> 
     assert all(n in (2, 3, 4) for n in widths), f"{where}: table rows of {widths} cells"
     prose = " ".join(tags.prose)
     # GitHub links these in rendered text (outside code): mentions, URLs, issue references.
-    for pattern in (r"@\w", r"://", r"(?i)www\.", r"#\d", r"(?i)gh-\d"):
+    for pattern in (r"(?<!\w)@\w", r"://", r"(?i)www\.", r"#\d", r"(?i)gh-\d"):
         assert not re.search(pattern, prose), f"{where}: {pattern} in {prose[:300]!r}"
 
 
