@@ -34,8 +34,15 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from fingerprint import fingerprint, output_digest, python_code  # noqa: E402
 
-# Module 4's figures are drawn by its own script; this one runs it and records its outputs.
+# Module 4's figures and Module 3's WordPiece/Unigram figures are drawn by scripts of their own;
+# this one runs them and records their outputs.
 GROUPS = {
+    "m3/internals": {
+        "script": "scripts/m3_internals_figures.py",
+        "inputs": ["scripts/m3_internals_figures.py", "solutions/m3_tokenizer_zoo/wordpiece.py",
+                   "solutions/m3_tokenizer_zoo/unigram.py", "solutions/m1_tokenization/tokenizer.py",
+                   "solutions/m1_tokenization/data/corpus.txt"],
+    },
     "m4": {
         "script": "scripts/m4_figures.py",
         "inputs": ["scripts/m4_figures.py", "solutions/m4_embedding_training/*.py",
