@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.formats.escape import md_code, md_text, safe
 from autograder.formats.gradescope import as_dict
 from autograder.instructor.dates import describe_duration
 from autograder.instructor.gradebook import Gradebook
@@ -80,15 +81,15 @@ def late_line(row: Standing, policy: LatePolicy) -> str:
 def feedback_markdown(row: Standing, result: GradeResult, policy: LatePolicy) -> str:
     s = row.submission
     who = s.name or s.github_username or s.student
-    lines = [f"# Feedback for {who}", ""]
+    lines = [f"# Feedback for {md_text(who)}", ""]
     if s.status != "collected":
-        lines += [f"No submission was graded: {s.status}"
-                  + (f" ({s.message})." if s.message else "."), ""]
+        lines += [f"No submission was graded: {md_text(s.status)}"
+                  + (f" ({md_text(s.message)})." if s.message else "."), ""]
         return "\n".join(lines)
     if s.commit:
         lines += [f"Graded commit `{s.commit[:12]}` of {s.commit_time} "
                   f"(deadline {s.deadline}).", ""]
-    lines += [f"> {note}" for note in result.notes] + ([""] if result.notes else [])
+    lines += [f"> {md_text(note)}" for note in result.notes] + ([""] if result.notes else [])
     lines += ["| Module | Score |", "| --- | ---: |"]
     for module, score in row.scores.items():
         lines.append(f"| {MODULE_TITLES.get(module, module)} | "
@@ -107,7 +108,7 @@ def feedback_markdown(row: Standing, result: GradeResult, policy: LatePolicy) ->
         lines += ["", f"## {MODULE_TITLES.get(module, module)}", "",
                   "| | Test | Points | What to look at |", "| --- | --- | ---: | --- |"]
         for test in shown:
-            lines.append(f"| {'✅' if test.passed else '❌'} | {_cell(test.name)} | "
+            lines.append(f"| {'✅' if test.passed else '❌'} | {md_code(test.name, in_table=True)} | "
                          f"{_number(test.score)} / {_number(test.points)} | "
                          f"{_cell(_advice(test))} |")
         hidden = [t for t in tests if t.visibility == "hidden"]
@@ -127,7 +128,8 @@ def _advice(test: TestRecord) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """Student-controlled text in a table cell: rendered inert (no HTML, links, mentions)."""
+    return md_text(text)
 
 
 _STYLE = """
@@ -143,7 +145,7 @@ code { background: #f3f3f3; padding: 0 .25rem; }
 
 def feedback_html(row: Standing, result: GradeResult, policy: LatePolicy) -> str:
     s = row.submission
-    e = html.escape
+    e = _html_text
     who = s.name or s.github_username or s.student
     body = [f"<h1>Feedback for {e(who)}</h1>"]
     if s.status != "collected":
@@ -189,9 +191,14 @@ def feedback_html(row: Standing, result: GradeResult, policy: LatePolicy) -> str
     return _page(f"Feedback for {who}", body)
 
 
+def _html_text(text: object) -> str:
+    """Student-controlled text in HTML: control and escape sequences made visible, then escaped."""
+    return html.escape(safe(text))
+
+
 def _page(title: str, body: list[str]) -> str:
     return ("<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>\n"
+            f"<title>{_html_text(title)}</title><style>{_STYLE}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")
 
 

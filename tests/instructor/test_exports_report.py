@@ -20,6 +20,8 @@ from autograder.instructor.submissions import Submission, find_submissions
 from autograder.results import GradeResult
 from autograder.results import TestRecord as Record
 from tests.engine.toy_course import write_course
+from tests.formats.nasty import NASTY
+from tests.formats.test_injection import assert_inert, rendered
 from tests.instructor.classroom import GOOD, STUB, WRONG_SQUARE, submission_folder
 
 DEADLINE = "2026-10-15T23:59:00+00:00"
@@ -86,8 +88,9 @@ def test_feedback_files_explain_every_test_and_the_penalty(gradebook, tmp_path):
     summary = export(gradebook, POLICY, feedback=tmp_path / "feedback")
     assert summary.feedback == 5
     bob = (tmp_path / "feedback" / "bob.md").read_text()
-    assert "# Feedback for Bob" in bob and "| ❌ | toy_hidden: slow_square | 0 / 30 |" in bob
-    assert "Hint: square means x * x" in bob and "| ✅ | toy_public: add | 10 / 10 |" in bob
+    assert "# Feedback for Bob" in bob and "| ❌ | `toy_hidden: slow_square` | 0 / 30 |" in bob
+    # Student-controlled text is escaped: "*" would otherwise start emphasis.
+    assert "Hint: square means x \\* x" in bob and "| ✅ | `toy_public: add` | 10 / 10 |" in bob
     assert "−20%" in bob and "Total after the late penalty: 56 / 100" in bob
     cy = (tmp_path / "feedback" / "cy.html").read_text()
     assert "<script>alert" not in cy and "&lt;script&gt;alert(1)&lt;/script&gt;" in cy
@@ -144,3 +147,21 @@ def test_gradebook_rows_survive_a_round_trip(gradebook):
     result = gradebook.result("bob")
     assert result.score == 70 and result.isolation and result.execution_time > 0
     assert asdict(result.tests[0]).keys() == asdict(Record("", "", 0, 0, "")).keys()
+
+
+@pytest.mark.parametrize("label", sorted(NASTY))
+def test_feedback_files_render_student_text_inert(label):
+    """The instructor's feedback files carry the same student-controlled text as the grader's
+    reports (output, test names, notes), so they are held to the same corpus."""
+    bad = NASTY[label]
+    records = [Record(f"t: {bad}", "m1_tokenization", 10, 0, "failed", output=bad, hint=bad)]
+    row = standings_row(records)
+    result = GradeResult(records, notes=[bad])
+    markdown = feedback_markdown(row, result, POLICY)
+    assert_inert(markdown, f"feedback.md [{label}]")
+    tags = rendered(markdown)
+    assert "a" not in tags.tags and "img" not in tags.tags and "script" not in tags.tags, label
+    assert tags.tags.count("h1") == 1 and tags.tags.count("h2") == 1, label
+    page = feedback_html(row, result, POLICY)
+    assert_inert(page, f"feedback.html [{label}]")
+    assert "<script>" not in page and "<img" not in page and "<details" not in page, label
