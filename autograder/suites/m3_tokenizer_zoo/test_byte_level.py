@@ -31,7 +31,7 @@ def _decode(student, ids):
     return what, expect_str(student.function(BYTE_LEVEL, "byt5_decode")(ids), what)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("ByT5 has no vocabulary: one id per UTF-8 byte, shifted past its three special ids")
 @pytest.mark.deeper_hint("A character outside ASCII is several bytes, so several ids; the "
                          "special ids 0, 1 and 2 come before the byte values.")
@@ -54,7 +54,7 @@ def test_byt5_encode_eos_switch(student):
     assert got == [], f"{what} returned {got}"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("decoding inverts encoding for every script")
 def test_byt5_round_trip_of_the_parallel_text(student):
     for lang, text in parallel_text().items():
@@ -73,7 +73,7 @@ def test_byt5_decode_drops_special_ids_anywhere(student):
     assert got == "é", f"{what} returned {got!r}: the two bytes of é around an EOS must still join up"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("ByT5's decoder ignores broken UTF-8: it is dropped, neither replaced nor an error")
 @pytest.mark.deeper_hint("Python's bytes.decode has an errors= argument with several policies; "
                          "ByT5 uses the one that drops what cannot be decoded.")
@@ -84,7 +84,7 @@ def test_byt5_decode_ignores_broken_utf8(student):
     assert got == "ab", f"{what} (a stray continuation byte between a and b) returned {got!r}"
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("only 0..258 are ByT5 byte ids: sentinels and negative ids raise ValueError")
 @pytest.mark.parametrize("bad", [259, -1], ids=["sentinel", "negative"])
 def test_byt5_decode_rejects_non_byte_ids(student, bad):
@@ -126,7 +126,7 @@ def _bucket_mismatch(got, want) -> str:
     return f"{int((got != want).sum())} buckets differ, the first at row {row}, hash {col} (yours: {got[row, col]})"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("CANINE's hash h of code point c multiplies (c + 1) by the h-th prime, modulo the bucket count")
 @pytest.mark.deeper_hint("Check the + 1, that column h uses the h-th prime in order, and the default sizes.")
 def test_canine_hash_buckets_match_canine(student):
@@ -155,7 +155,7 @@ def test_canine_hash_buckets_empty(student):
     _buckets(student, [], num_hashes=4)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("bad input is rejected: more hashes than primes, a 2-D input or a code point "
                   "outside 0..0x10FFFF raise ValueError")
 @pytest.mark.parametrize("args", [([65], 17), ([[65, 66]], 8), ([-5], 8)],
@@ -165,7 +165,7 @@ def test_canine_hash_buckets_rejects_bad_input(student, args):
         student.function(BYTE_LEVEL, "canine_hash_buckets")(*args)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("per language, the lengths of the three sequences without any special token")
 def test_sequence_lengths_of_the_parallel_text(student):
     texts = parallel_text()
@@ -183,7 +183,7 @@ def test_sequence_lengths_of_the_parallel_text(student):
         assert not wrong, f"{what}[{lang!r}]: the {' and '.join(wrong)} length is wrong ({lengths})"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("the edit distance counts insertions, deletions and substitutions, in the cheapest combination")
 @pytest.mark.deeper_hint("Counting the positions that differ is not it: one inserted id shifts "
                          "everything after it. Build the distances of all prefixes.")

@@ -45,7 +45,7 @@ def _same_as_template(student, messages, style, generation=False, name=""):
     return got
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("ChatML wraps every message in <|im_start|>role … <|im_end|>, each on its "
                   "own line; the generation prompt opens an assistant turn")
 @pytest.mark.parametrize("name,generation", [("multi-turn", False), ("system-user", True)],
@@ -60,7 +60,7 @@ def test_chatml_keeps_whitespace(student):
     _same_as_template(student, PADDED, "chatml", name="messages padded with whitespace")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("Llama 3: the begin-of-text token once, then a header and an end-of-turn "
                   "token around every message")
 @pytest.mark.deeper_hint("Compare your string with the template in the lesson character by "
@@ -85,7 +85,7 @@ def test_llama3_writes_bos_once(student):
     assert count == 1, f"{what} holds <|begin_of_text|> {count} times"
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("Llama 2 wraps each user turn in [INST] … [/INST] and ends each answer with "
                   "</s>; the system prompt has no turn of its own")
 @pytest.mark.deeper_hint("The system prompt is folded into the first user turn between <<SYS>> "
@@ -108,7 +108,7 @@ def test_llama2_strips_the_folded_turn_as_a_whole(student):
     _same_as_template(student, PADDED, "llama2", name="messages padded with whitespace")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("Llama 2 needs user/assistant turns in alternation after an optional first "
                   "system message, and at least one user turn: otherwise ValueError")
 @pytest.mark.parametrize("messages", [
@@ -123,7 +123,7 @@ def test_llama2_rejects_bad_conversations(student, messages):
         student.function(CHAT, "render_chat")(messages, "llama2")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("bad input is rejected: an unknown style, an unknown role or no messages raise ValueError")
 @pytest.mark.parametrize("args", [
     ([USER], "vicuna"),
@@ -165,7 +165,7 @@ def _passengers(student, handle, text, name):
     return what, {key: expect_ids(got[key], f"{what}[{key!r}]") for key in ("prefix", "suffix")}
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("the passengers are what the ids with special tokens hold before and after "
                   "the ids without them")
 @pytest.mark.parametrize("name", ["bert", "llama3", "gpt4", "gpt2"])

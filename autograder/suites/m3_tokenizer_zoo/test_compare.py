@@ -13,7 +13,7 @@ def load(student, name):
     return student.function(COMPARE, "load_tokenizer")(name)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("encode returns the library's own ids, with and without the special tokens")
 @pytest.mark.deeper_hint("Hugging Face's encode returns an Encoding object that holds the ids; "
                          "tiktoken refuses text that spells a special token unless told to allow it.")
@@ -30,7 +30,7 @@ def test_adapter_encodes_like_the_library(student, name):
     assert got == expected, f"{what} (special tokens on by default): {first_difference(got, expected)}"
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("decoding keeps the special tokens: the passengers stay visible")
 @pytest.mark.deeper_hint("Hugging Face's decode skips special tokens by default.")
 @pytest.mark.parametrize("name", ["bert", "llama3"])
@@ -53,7 +53,7 @@ def test_tiktoken_adapter_decodes_half_a_character(student):
     assert got == tokenizer("gpt4").decode(ids[:-1]), f"{what} returned {got!r}"
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("token_strings shows every id decoded on its own, special tokens included")
 @pytest.mark.parametrize("name", ["gpt4", "bert"])
 def test_token_strings(student, name):
@@ -66,7 +66,7 @@ def test_token_strings(student, name):
     assert got == expected, f"{what}: {first_difference(got, expected)}"
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("special_tokens maps every special token's string to its id")
 @pytest.mark.deeper_hint("For Hugging Face tokenizers these are the added tokens marked special; "
                          "tiktoken keeps a set of special token strings.")
@@ -89,7 +89,7 @@ def _tax(student, count, texts, what, **kwargs):
     return got
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("the token tax of a language is its token count relative to the baseline's")
 @pytest.mark.parametrize("name", ["gpt2", "llama3"])
 def test_token_tax_of_the_parallel_text(student, name):
@@ -137,7 +137,7 @@ def _breakdown(student, count, texts, what):
     return rows
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("the tax is the product of two factors: how many more bytes the script needs, "
                   "and how many fewer bytes each token covers")
 def test_tax_breakdown_of_the_parallel_text(student):
@@ -168,7 +168,7 @@ def test_tax_breakdown_counts_bytes(student):
         f"{what}: compression_penalty of ru is {got['ru']['compression_penalty']:.4g}"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("a showdown row describes one tokenizer on one text: its tokens without "
                   "special tokens, their count and size, the unknown ones and the passengers")
 @pytest.mark.parametrize("name", ["bert", "gpt2", "llama3"])

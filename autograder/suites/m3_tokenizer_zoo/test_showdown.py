@@ -64,7 +64,7 @@ def len_text(row: dict) -> int:
     return round(row["chars_per_token"] * row["n_tokens"])
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 @pytest.mark.hint("a showdown row describes the text alone: count and list its tokens without "
                   "the special tokens, characters (not bytes) per token, and the passengers "
                   "apart; lesson section “The same text through many tokenizers”")

@@ -18,7 +18,7 @@ def test_byt5_encode_hi(student):
         "é is two UTF-8 bytes, so two ids"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("decoding inverts encoding; broken UTF-8 is dropped silently, and an id that "
                   "is not a byte id raises ValueError")
 def test_byt5_decode_round_trip(student):

@@ -48,7 +48,7 @@ def test_token_tax_of_two_languages(student):
     assert got == pytest.approx({"en": 0.5, "de": 1.0})
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("count tokens without special tokens; characters, not bytes, per token")
 def test_showdown_row_of_bert(student):
     bert = student.worker_helper(f"{ZOO}:tokenizer", "bert")

@@ -31,7 +31,7 @@ def test_llama3_one_message_is_stripped(student):
     assert got.count("<|begin_of_text|>") == 1, "<|begin_of_text|> must appear once per conversation"
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.hint("Llama 2 has no system turn: the system prompt is folded into the first user turn")
 def test_llama2_system_is_folded_into_the_first_turn(student):
     messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi!"}]
