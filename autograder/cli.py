@@ -1,11 +1,16 @@
 """The `autograder` command.
 
-    autograder grade SUBMISSION [--module ID ...] [--format text|json|markdown|classroom|junit]
-                                [--output FILE] [--public-only] [--jobs N]
+    autograder grade [SUBMISSION] [--module ID ...] [--format text|json|markdown|classroom|junit]
+                                  [--output FILE] [--public-only] [--jobs N]
+    autograder hint TEST [--submission FOLDER]
     autograder release [--check]
 
 `grade` exits 0 whenever grading finished, whatever the score; 2 with one clear message when
-it could not grade (a bad path or option). Further commands live one per module in
+it could not grade (a bad path or option). Without SUBMISSION it grades `exercises/` in the
+current folder (a student repository, or this one); the reference is graded only when asked
+for by name (`autograder grade solutions`). Each grade of a submission is kept in its
+`.autograder/last-grade.json`, which `autograder hint TEST` reads: it prints the deeper hint of
+a test of that grade and records that it was asked for (reports count the deeper hints used). Further commands live one per module in
 `autograder/commands/` (a module there defines `register(subparsers)`, which adds its parser
 and sets `handler=` to a function taking the parsed arguments and returning the exit status).
 """
@@ -30,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="grade one submission")
     grade.add_argument("submission", nargs="?", default=None,
                        help="a folder laid out like exercises/ (or a repository holding "
-                            "exercises/); default: the reference solutions/")
+                            "exercises/); default: exercises/ in the current folder "
+                            "(the reference: `solutions`)")
     grade.add_argument("--module", action="append", choices=MODULES, dest="modules",
                        help="grade only this module (repeatable)")
     grade.add_argument("--format", default="text",
@@ -40,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="run only the public tests (what students see)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="modules graded in parallel (default: the number of cores)")
+
+    hint = commands.add_parser("hint", help="the deeper hint of a test of your last grade")
+    hint.add_argument("test", help="the id a failing row shows, e.g. m1_tokenization/bpe:merge_pair")
+    hint.add_argument("--submission", type=Path, default=None,
+                      help="the folder that was graded (default: exercises/ here)")
 
     release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
     release.add_argument("--check", action="store_true",
@@ -59,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "grade":
             return _grade(args)
+        if args.command == "hint":
+            return _hint(args)
         if args.command == "release":
             return _release(args)
         return args.handler(args)
@@ -70,17 +83,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.formats import render
-    from autograder.runner import SOLUTIONS, GradingError, grade
+    from autograder.hints import keep_last_grade
+    from autograder.runner import GradingError, default_submission, grade
 
     if args.jobs < 1:
         return _fail("--jobs must be at least 1")
-    submission = args.submission or SOLUTIONS
     try:
+        submission = args.submission or default_submission(Path.cwd())
         with _progress() as on_record:
             result = grade(submission, modules=args.modules, public_only=args.public_only,
                            jobs=args.jobs, on_record=on_record)
     except GradingError as error:
         return _fail(str(error))
+    note = keep_last_grade(result)
+    if note:
+        print(f"autograder: {note}", file=sys.stderr)
     report = render(result, args.format)
     if args.output is None:
         sys.stdout.write(report)
@@ -89,6 +106,20 @@ def _grade(args: argparse.Namespace) -> int:
             write_atomically(args.output, report)
         except OSError as error:
             return _fail(f"cannot write {args.output}: {error.strerror}")
+    return 0
+
+
+def _hint(args: argparse.Namespace) -> int:
+    from autograder.hints import HintError, deeper_hint
+    from autograder.runner import GradingError, default_submission, resolve_submission
+
+    try:
+        folder = resolve_submission(args.submission) if args.submission \
+            else resolve_submission(default_submission(Path.cwd()))
+        text = deeper_hint(folder, args.test)
+    except (GradingError, HintError) as error:
+        return _fail(str(error))
+    print(text)
     return 0
 
 

@@ -1,13 +1,21 @@
 """The pytest plugin that turns test outcomes into graded records.
 
-Markers carry the grading metadata (`points`, `hint`, `visibility`, `call_timeout`); the
-`student`, `reference` and `solution` fixtures give tests the code under test; each finished
-test becomes a `TestRecord`. The plugin runs in the trusted process: student code only ever
-runs in the sandboxed workers behind `student` and `reference`.
+Markers carry the grading metadata (`points`, `hint`, `deeper_hint`, `visibility`,
+`call_timeout`); the `student`, `reference` and `solution` fixtures give tests the code under
+test; each finished test becomes a `TestRecord`. The plugin runs in the trusted process:
+student code only ever runs in the sandboxed workers behind `student` and `reference`.
+
+Time is budgeted per test and per module (`Limits.test_seconds`, `Limits.module_seconds`):
+every remote call is cut to what is left of the test's budget, and an alarm stops a test whose
+trusted side runs past it. When a module's budget is spent its remaining tests fail at once,
+saying so; the grade is still complete. While the reference is timed, the student's worker is
+stopped (SIGSTOP), so nothing it left running can slow the reference down.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -15,12 +23,15 @@ from typing import Any, Callable
 import pytest
 
 from autograder.failures import Comparison, failure_message
-from autograder.remote import DEFAULT_CALL_TIMEOUT, CallLog, Student
+from autograder.remote import DEFAULT_CALL_TIMEOUT, CallLog, Student, TimeBudgetExceeded
 from autograder.results import TestRecord
 from autograder.sandbox.launcher import Limits
 from autograder.student_conftest import MARKERS, InProcessStudent
 
 _OUTPUT_LIMIT = 1500
+# After a test's budget, how long its trusted side may still run before the alarm stops it
+# (the remote calls themselves never outlast the budget).
+_ALARM_GRACE_SECONDS = 5.0
 
 
 def test_location(path: Path) -> tuple[str, str]:
@@ -73,6 +84,8 @@ class GradingPlugin:
         self._reference: Student | None = None
         self._outcomes: dict[str, dict[str, Any]] = {}
         self._comparison: Comparison | None = None  # the test's last failing comparison
+        self._module_started: dict[str, float] = {}  # module -> when its first test began
+        self._budget = limits or Limits()
 
     # ------------------------------------------------------------------ workers
 
@@ -89,6 +102,8 @@ class GradingPlugin:
         if self._reference is None:
             self._reference = Student(self.solutions, limits=self.limits, hide=self._hide,
                                       label="reference")
+            if isinstance(self.student_worker(), Student):
+                self._reference.quiet_while_measured = self.student_worker()
         return self._reference
 
     @property
@@ -113,16 +128,18 @@ class GradingPlugin:
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> Student:
-        worker = self.student_worker()
-        marker = request.node.get_closest_marker("call_timeout")
-        worker.call_timeout = float(marker.args[0]) if marker else DEFAULT_CALL_TIMEOUT
-        return worker
+        return self._prepared(self.student_worker(), request)
 
     @pytest.fixture
     def reference(self, request: pytest.FixtureRequest) -> Student:
-        worker = self.reference_worker()
+        return self._prepared(self.reference_worker(), request)
+
+    def _prepared(self, worker: Student, request: pytest.FixtureRequest) -> Student:
         marker = request.node.get_closest_marker("call_timeout")
         worker.call_timeout = float(marker.args[0]) if marker else DEFAULT_CALL_TIMEOUT
+        budget = self._outcomes.get(request.node.nodeid, {}).get("budget")
+        if budget is not None and isinstance(worker, Student):
+            worker.deadline, worker.deadline_name = budget
         return worker
 
     @pytest.fixture(scope="session")
@@ -137,6 +154,60 @@ class GradingPlugin:
         self._comparison = None
         worker.take_output()
         self._outcomes[item.nodeid] = {"start": time.perf_counter()}
+        self._set_deadline(item)
+
+    def _set_deadline(self, item: pytest.Item) -> None:
+        """The test's budget: `test_seconds` (at least twice its call timeout), cut to what is
+        left of its module's. A module whose budget is spent runs no more tests."""
+        if self.in_process:
+            return
+        module, _ = test_location(Path(str(item.path)))
+        now = time.monotonic()
+        started = self._module_started.setdefault(module, now)
+        module_left = self._budget.module_seconds - (now - started)
+        if module_left <= 0:
+            raise TimeBudgetExceeded(
+                f"the time budget of {module} ({self._budget.module_seconds:g} s) ran out "
+                "before this test; it was not run")
+        marker = item.get_closest_marker("call_timeout")
+        call_timeout = float(marker.args[0]) if marker else DEFAULT_CALL_TIMEOUT
+        test_budget = max(self._budget.test_seconds, 2 * call_timeout)
+        if test_budget <= module_left:
+            seconds, name = test_budget, f"this test's time budget ({test_budget:g} s)"
+        else:
+            seconds = module_left
+            name = f"the time budget of {module} ({self._budget.module_seconds:g} s)"
+        for worker in (self._student, self._reference):
+            if isinstance(worker, Student):
+                worker.deadline, worker.deadline_name = now + seconds, name
+        self._outcomes[item.nodeid]["budget"] = (now + seconds, name)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        """An alarm stops a test whose own (trusted) code runs past its budget, for example
+        looping over a huge value the submission returned."""
+        budget = self._outcomes.get(item.nodeid, {}).get("budget")
+        armed = budget is not None and threading.current_thread() is threading.main_thread()
+        if armed:
+            deadline, name = budget
+
+            def stop_test(signum, frame):
+                raise TimeBudgetExceeded(f"{name} ran out")
+
+            previous = signal.signal(signal.SIGALRM, stop_test)
+            signal.setitimer(signal.ITIMER_REAL,
+                             max(deadline - time.monotonic(), 0) + _ALARM_GRACE_SECONDS)
+        try:
+            yield
+        finally:
+            if armed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        for worker in (self._student, self._reference):
+            if isinstance(worker, Student):
+                worker.deadline = None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -144,6 +215,11 @@ class GradingPlugin:
         report = outcome.get_result()
         state = self._outcomes.setdefault(item.nodeid, {"start": time.perf_counter()})
         if report.when in ("setup", "call") and report.failed and "excinfo" not in state:
+            if isinstance(call.excinfo.value, TimeBudgetExceeded) and report.when == "call":
+                # The alarm may have struck in the middle of talking to a worker.
+                for worker in (self._student, self._reference):
+                    if isinstance(worker, Student):
+                        worker.close_worker()
             state["excinfo"] = call.excinfo
             state["longrepr"] = report.longrepr
             state["comparison"] = self._comparison

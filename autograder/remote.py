@@ -10,6 +10,16 @@ handles, iterators are drained in bounded chunks. Exceptions raised by student c
 as `StudentError`s that are also instances of the matching built-in exception, so
 `pytest.raises(ValueError)` works. A timeout, crash or flood raises `WorkerFailure`, and the
 next call starts a fresh worker.
+
+Every call must leave its arguments as they were; the worker compares them with a copy after
+the call, and a call that changed one fails with `ArgumentChanged` (an AssertionError naming
+the argument). A function documented as working in place opts out explicitly:
+
+    step = student.function("m4_embedding_training.skipgram", "sgns_step", in_place=True)
+
+A call also may not leave a thread running (the worker is replaced and the call fails), and a
+function that timed out in an ordinary test is not called again: its later calls fail at once
+(`CallTimedOut`), so an endless loop costs one timeout, not one per test.
 """
 
 from __future__ import annotations
@@ -31,14 +41,22 @@ from autograder.sandbox.launcher import CallTimedOut, Limits, Sandbox, WorkerFai
 # in the students' conftest.
 from autograder.student_conftest import Measurement
 
-__all__ = ["Student", "StudentError", "WorkerFailure", "Measurement", "RemoteObject",
-           "RemoteIterator"]
+__all__ = ["Student", "StudentError", "WorkerFailure", "CallTimedOut", "ArgumentChanged",
+           "TimeBudgetExceeded", "Measurement", "RemoteObject", "RemoteIterator"]
 
 DEFAULT_CALL_TIMEOUT = 10.0
 IMPORT_TIMEOUT = 30.0
 _ITERATOR_CHUNK = 4096
 _MAX_ITERATOR_ITEMS = 10_000_000
 _MAX_DIGEST_ITEMS = 100_000_000
+
+
+class ArgumentChanged(AssertionError):
+    """A call changed one of its arguments (the message, written in the worker, names it)."""
+
+
+class TimeBudgetExceeded(WorkerFailure):
+    """A test's or a module's wall-clock budget ran out; the message names which."""
 
 
 class StudentError(Exception):
@@ -116,12 +134,23 @@ class Student:
         self._imported: set[str] = set()  # modules imported by the current worker
         self._request_ids = itertools.count(1)
         self._slow_imports: dict[str, float] = {}  # module -> timeout its import exceeded
+        # function -> (the test's timeout, the seconds it ran, the line it was running)
+        # of a call that timed out: not called again with a timeout no longer than that.
+        self._timed_out: dict[str, tuple[float, float, str]] = {}
+        # The end of the current test's time budget (time.monotonic()), set by the plugin,
+        # and the sentence that names that budget when it runs out.
+        self.deadline: float | None = None
+        self.deadline_name = "this test's time budget"
+        # Another worker stopped while this one is measured (the student's, while the
+        # reference is timed): nothing it left running competes with the measurement.
+        self.quiet_while_measured: "Student | None" = None
 
     # ------------------------------------------------------------------ test-facing API
 
-    def function(self, module: str, qualname: str) -> "RemoteRef":
-        """A callable for `module.qualname` in the submission (a function, class or method)."""
-        return RemoteRef(self, ["module", module, qualname])
+    def function(self, module: str, qualname: str, in_place: bool = False) -> "RemoteRef":
+        """A callable for `module.qualname` in the submission (a function, class or method).
+        `in_place=True` only for a function documented to change its arguments."""
+        return RemoteRef(self, ["module", module, qualname], in_place=in_place)
 
     def module(self, module: str) -> "RemoteModule":
         return RemoteModule(self, module)
@@ -156,12 +185,17 @@ class Student:
         sandbox, generation = self._sandbox, self._generation
         sandbox.reset_peak_rss()
         measurement = Measurement(baseline_rss_bytes=sandbox.rss_bytes())
+        quiet = self.quiet_while_measured
+        if quiet is not None:
+            quiet._sandbox.pause()
         cpu_before = sandbox.cpu_seconds()
         start = time.perf_counter()
         try:
             yield measurement
         finally:
             measurement.seconds = time.perf_counter() - start
+            if quiet is not None:
+                quiet._sandbox.resume()
             measurement.restarted = generation != self._generation or not sandbox.alive
             if not measurement.restarted:
                 measurement.cpu_seconds = sandbox.cpu_seconds() - cpu_before
@@ -178,6 +212,10 @@ class Student:
 
     def close(self) -> None:
         self._sandbox.close()
+
+    def close_worker(self) -> None:
+        """Stop the current worker (the next call starts a fresh one)."""
+        self._sandbox.stop()
 
     # ------------------------------------------------------------------ machinery
 
@@ -198,15 +236,63 @@ class Student:
         return timeout if cap is None else min(timeout, cap)
 
     def request(self, message: dict, timeout: float | None = None) -> Any:
-        call_timeout = self.timeout_for(timeout)
+        call_timeout = self._within_budget(self.timeout_for(timeout))
         self._ensure_started()
         target = message.get("target")
         if target and target[0] == "module" and target[1] not in self._imported:
             # A first import (numpy, torch …) on a loaded machine can outlast a short call
             # timeout; it gets at least IMPORT_TIMEOUT, still within Limits.call_seconds.
             requested = self.call_timeout if timeout is None else timeout
-            self._import(target[1], self.timeout_for(max(requested, IMPORT_TIMEOUT)))
-        return self._exchange(message, call_timeout)
+            self._import(target[1], self._within_budget(
+                self.timeout_for(max(requested, IMPORT_TIMEOUT))))
+            call_timeout = self._within_budget(self.timeout_for(timeout))
+        try:
+            return self._exchange(message, call_timeout)
+        except CallTimedOut as failure:
+            raise self._budget_failure(failure, call_timeout) from None
+
+    def _within_budget(self, timeout: float) -> float:
+        """A call's timeout, cut to what is left of the test's budget (which may be gone)."""
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            failure = TimeBudgetExceeded(f"{self.deadline_name} ran out; the test was stopped "
+                                         "before its next call")
+            self.log.failures.append(str(failure))
+            raise failure
+        return min(timeout, left)
+
+    def _budget_failure(self, failure: CallTimedOut, timeout: float) -> WorkerFailure:
+        """A call stopped by the budget is said to be so, not a slow call."""
+        if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
+            where = f" (the call was running {failure.where})" if failure.where else ""
+            return TimeBudgetExceeded(f"{self.deadline_name} ran out during a call{where}")
+        return failure
+
+    def call_function(self, name: str, message: dict) -> Any:
+        """A call of the student's function `name`: one that timed out in an ordinary test
+        is not called again with a timeout no longer than the one it exceeded."""
+        requested = self.call_timeout
+        earlier = self._timed_out.get(name)
+        if earlier is not None and requested <= earlier[0]:
+            _, seconds, where = earlier
+            place = f" (it was running {where})" if where else ""
+            failure = CallTimedOut(f"{name.rsplit('.', 1)[-1]} did not return within "
+                                   f"{seconds:g} s when it was called before{place}; it is not "
+                                   "called again, so this test fails at once", where)
+            self.log.failures.append(str(failure))
+            raise failure
+        try:
+            return self.request(message)
+        except TimeBudgetExceeded:
+            raise
+        except CallTimedOut as failure:
+            # Only ordinary tests count: a slow function that exceeds a speed test's long
+            # timeout may still pass the small cases.
+            if requested <= DEFAULT_CALL_TIMEOUT and not failure.importing:
+                self._timed_out[name] = (requested, self.timeout_for(requested), failure.where)
+            raise
 
     def _import(self, module: str, timeout: float) -> None:
         """Import a submission module on its own first, so an import that hangs is named as
@@ -221,7 +307,9 @@ class Student:
             self._exchange({"op": "import", "module": module}, timeout)
         except CallTimedOut as failure:
             self._slow_imports[module] = timeout
-            raise CallTimedOut(f"{failure} while importing {module}") from None
+            place = f" (it was running {failure.where})" if failure.where else ""
+            raise CallTimedOut(f"a call timed out after {timeout:g} s while importing "
+                               f"{module}{place}", failure.where, importing=True) from None
         self._imported.add(module)
 
     def _exchange(self, message: dict, timeout: float) -> Any:
@@ -248,8 +336,21 @@ class Student:
             self.log.failures.append(str(failure))
             raise
         if "error" in reply:
-            raise _student_error(reply["error"] if isinstance(reply["error"], dict) else {})
+            error = reply["error"] if isinstance(reply["error"], dict) else {}
+            if error.get("contract") is True:
+                raise self._broken_contract(error)
+            raise _student_error(error)
         return reply["ok"]
+
+    def _broken_contract(self, error: dict) -> Exception:
+        """A rule every call keeps was broken (checked in the worker, right after the call)."""
+        message = error.get("message")
+        message = message[:2000] if isinstance(message, str) else "the call broke a rule"
+        if error.get("stop") is True:  # a thread left running: only a new worker stops it
+            self._sandbox.stop()
+            self.log.failures.append(message)
+            return WorkerFailure(message)
+        return ArgumentChanged(message)
 
     def _decode(self, frame: bytes) -> dict:
         try:
@@ -296,25 +397,36 @@ def digest(items: Any) -> tuple[int, str]:
 class RemoteRef:
     """A name in the worker (`module.qualname` or `handle.attribute`) that can be called."""
 
-    def __init__(self, student: Student, target: list, generation: int | None = None):
+    def __init__(self, student: Student, target: list, generation: int | None = None,
+                 in_place: bool = False, owner: str = ""):
         self._student = student
         self._target = target
         self._generation = generation
+        self._in_place = in_place
+        self._owner = owner  # the type name of the object a method belongs to
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._generation is not None:
             self._student._check_generation(self._generation)
         self._student.log.functions.append(self.qualified_name)
         self._student.log.last_call = (self._target[2], args, kwargs)
-        return self._student.request({"op": "call", "target": self._target,
-                                      "args": list(args), "kwargs": kwargs})
+        message = {"op": "call", "target": self._target, "args": list(args), "kwargs": kwargs}
+        if self._in_place:
+            message["in_place"] = True
+        kind, base, path = self._target
+        name = f"{base}.{path}" if kind == "module" else f"{self._owner or 'object'}.{path}"
+        return self._student.call_function(name, message)
+
+    def in_place(self) -> "RemoteRef":
+        """The same callable, allowed to change its arguments (documented in-place work)."""
+        return RemoteRef(self._student, self._target, self._generation, True, self._owner)
 
     def __getattr__(self, name: str) -> "RemoteRef":
         if name.startswith("__"):
             raise AttributeError(name)
         kind, base, path = self._target
         return RemoteRef(self._student, [kind, base, f"{path}.{name}" if path else name],
-                         self._generation)
+                         self._generation, self._in_place, self._owner)
 
     def fetch(self, name: str = "") -> Any:
         """Read the value itself (or its attribute `name`) instead of calling it."""
@@ -350,12 +462,12 @@ class RemoteObject:
     def __getattr__(self, name: str) -> RemoteRef:
         if name.startswith("_"):
             raise AttributeError(name)
-        ref = RemoteRef(self._student, ["handle", self._handle.id, name], self._generation)
-        return ref
+        return RemoteRef(self._student, ["handle", self._handle.id, name], self._generation,
+                         owner=self._handle.type_name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return RemoteRef(self._student, ["handle", self._handle.id, ""], self._generation)(
-            *args, **kwargs)
+        return RemoteRef(self._student, ["handle", self._handle.id, ""], self._generation,
+                         owner=self._handle.type_name)(*args, **kwargs)
 
     def fetch(self, name: str = "") -> Any:
         self._student._check_generation(self._generation)

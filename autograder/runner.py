@@ -32,6 +32,21 @@ class GradingError(Exception):
     """The grader could not grade at all (not a low score): a bad path or a bad option."""
 
 
+def default_submission(here: Path) -> Path:
+    """What `autograder grade` grades when given no folder: `exercises/` in the current
+    folder (a student repository, or the course repository), or the current folder itself
+    when it is laid out like exercises/. Never the reference: a student typing the bare
+    command must see their own grade."""
+    here = Path(here)
+    if (here / "exercises").is_dir():
+        return here / "exercises"
+    if any((here / m).is_dir() for m in MODULES):
+        return here
+    raise GradingError(f"there is no exercises/ folder in {here}; name the folder to grade "
+                       "(`autograder grade path/to/exercises`; the reference: "
+                       "`autograder grade solutions`)")
+
+
 def resolve_submission(path: str | Path) -> Path:
     """A submission is a folder laid out like exercises/, or a repository holding exercises/."""
     root = Path(path).expanduser()

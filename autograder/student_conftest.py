@@ -26,6 +26,7 @@ import pytest
 MARKERS = (
     "points(n): points a test is worth",
     "hint(text): shown when the test fails",
+    "deeper_hint(text): a second, opt-in hint: `autograder hint TEST` prints it",
     "visibility(v): visible, hidden, after_due_date or after_published",
     "call_timeout(seconds): how long one call into student code may take when graded",
 )

@@ -32,6 +32,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _TICKS = os.sysconf("SC_CLK_TCK")
 _uid_counter = itertools.count()
+# Asks the worker for its stack (faulthandler) when a call times out.
+STACK_SIGNAL = signal.SIGUSR2
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,12 @@ class Limits:
     cap on all the worker's processes together, watched from outside (slow growth is stopped
     before it hurts the machine). `call_seconds`, when set, caps every call's wall-clock
     timeout whatever a test asks for (a grading run in a hurry). Replies are capped in bytes
-    and in containers, so no reply can blow up in the trusted process when decoded."""
+    and in containers, so no reply can blow up in the trusted process when decoded.
+
+    Time is budgeted three ways: one call (`call_seconds`, or the test's `call_timeout`), one
+    test (`test_seconds`, at least twice the test's call timeout) and one module of one
+    submission (`module_seconds`). When a budget runs out the rest of the grade is still made:
+    the test, or the module's remaining tests, fail with a message naming the budget."""
 
     memory_bytes: int = 2 << 30
     address_space_bytes: int = 16 << 30
@@ -54,6 +61,8 @@ class Limits:
     reply_bytes: int = 64 << 20
     reply_containers: int = 4_000_000
     call_seconds: float | None = None
+    test_seconds: float = 120.0
+    module_seconds: float = 900.0
 
 
 @dataclass
@@ -65,10 +74,18 @@ class Isolation:
     user: str
     processes: str = ""
     limits: dict = field(default_factory=dict)
+    # "complete": network, mount and PID namespaces; "partial": namespaces without a PID
+    # namespace; "weak": no namespace at all (sockets refused by an audit hook only).
+    strength: str = "complete"
+
+    @property
+    def complete(self) -> bool:
+        return self.strength == "complete"
 
     def as_dict(self) -> dict:
         return {"network": self.network, "filesystem": self.filesystem, "user": self.user,
-                "processes": self.processes, "limits": self.limits}
+                "processes": self.processes, "limits": self.limits,
+                "strength": self.strength, "complete": self.complete}
 
 
 class WorkerFailure(Exception):
@@ -77,7 +94,14 @@ class WorkerFailure(Exception):
 
 
 class CallTimedOut(WorkerFailure):
-    """A call took longer than its wall-clock timeout (the worker was killed)."""
+    """A call took longer than its wall-clock timeout (the worker was killed). `where` is the
+    line of the submission it was running then ("m1_tokenization/bpe.py:42 in merge_pair"),
+    or "" when the worker could not say."""
+
+    def __init__(self, message: str, where: str = "", importing: bool = False):
+        super().__init__(message)
+        self.where = where
+        self.importing = importing  # the module's import, not a call, took too long
 
 
 class _OutputTail:
@@ -180,6 +204,7 @@ class Sandbox:
         self._uid: int | None = None
         self._tree_peak = 0
         self._pending = bytearray()
+        self._paused = False
         self.isolation = self._isolation()
 
     # ------------------------------------------------------------------ lifecycle
@@ -213,7 +238,7 @@ class Sandbox:
                 else "the grader's own user, without capabilities",
                 "processes found by uid and stopped" if private
                 else "the grader's own processes are visible",
-                limits)
+                limits, strength="weak")
         return Isolation(
             "network namespace: no interfaces",
             "read-only file system, solutions and hidden suites hidden, the repository, home "
@@ -222,7 +247,7 @@ class Sandbox:
             else "the grader's own user without capabilities (user namespace)",
             "PID namespace: the worker sees only its own processes; all die with it"
             if self.pid_namespace else "the grader's PID namespace",
-            limits,
+            limits, strength="complete" if self.pid_namespace else "partial",
         )
 
     def start(self) -> None:
@@ -257,18 +282,21 @@ class Sandbox:
         }
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
+        stack_r, stack_w = os.pipe()
+        os.set_blocking(stack_r, False)
         config["request_fd"], config["reply_fd"] = request_r, reply_w
+        config["stack_fd"], config["stack_signal"] = stack_w, int(STACK_SIGNAL)
         env = _worker_environment(scratch)
         command = (prefix or []) + [sys.executable, "-m", "autograder.sandbox.worker",
                                     json.dumps(config)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=str(scratch), env=env, pass_fds=(request_r, reply_w),
+            cwd=str(scratch), env=env, pass_fds=(request_r, reply_w, stack_w),
             process_group=0, close_fds=True,
         )
-        os.close(request_r)
-        os.close(reply_w)
-        self._requests, self._replies = request_w, reply_r
+        for fd in (request_r, reply_w, stack_w):
+            os.close(fd)
+        self._requests, self._replies, self._stacks = request_w, reply_r, stack_r
         self._uid = uid
         self.worker_pid, self._ns_pid = self.process.pid, ""
         self._pending = bytearray()
@@ -294,11 +322,12 @@ class Sandbox:
         process, self.process = self.process, None
         if process is None:
             return
-        for fd in (self._requests, self._replies):
+        for fd in (self._requests, self._replies, self._stacks):
             try:
                 os.close(fd)
             except OSError:
                 pass
+        self.resume()  # a stopped process group is killed all the same; this keeps it simple
         _kill_group(process.pid)
         if self._uid is not None:
             _kill_uid(self._uid)
@@ -346,8 +375,10 @@ class Sandbox:
                     return frame
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                where = self.where_running()
                 self.stop()
-                raise CallTimedOut(f"a call timed out after {timeout:g} s")
+                raise CallTimedOut(f"a call timed out after {timeout:g} s"
+                                   + (f" (it was running {where})" if where else ""), where)
             ready, _, _ = select.select([self._replies], [], [], min(remaining, 0.05))
             self._watch()
             if not ready:
@@ -356,6 +387,57 @@ class Sandbox:
             if not chunk:
                 raise self._failure("the worker stopped during the call")
             buffer += chunk
+
+    def where_running(self) -> str:
+        """The line of the submission the worker is running now ("m1_tokenization/bpe.py:42
+        in merge_pair"), from the stack it dumps on STACK_SIGNAL (faulthandler, which works
+        even in a loop that never returns to Python's eval loop); "" when it does not answer
+        (the signal is blocked or handled by the code itself)."""
+        if not self.alive:
+            return ""
+        try:
+            os.kill(self.worker_pid, STACK_SIGNAL)
+        except OSError:
+            return ""
+        dump, deadline = b"", time.monotonic() + 0.5
+        while time.monotonic() < deadline and len(dump) < 65536:
+            ready, _, _ = select.select([self._stacks], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self._stacks, 65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                dump += chunk
+            elif dump:
+                break  # the dump is written at once; a pause means it is complete
+        return student_line(dump.decode("utf-8", errors="replace"), str(self.code))
+
+    def pause(self) -> None:
+        """Stop every process of the worker (SIGSTOP: threads too) until resume(): nothing
+        the submission left running may compete with a measurement of the reference."""
+        self._signal_all(signal.SIGSTOP)
+        self._paused = True
+
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            self._signal_all(signal.SIGCONT)
+
+    def _signal_all(self, signum: int) -> None:
+        if self.process is None:
+            return
+        for path in self._strays():  # processes that left the process group, in the namespace
+            _signal_path(path, signum)
+        try:
+            os.killpg(self.process.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self._uid is not None:
+            _signal_uid(self._uid, signum)
 
     def _watch(self) -> None:
         if not self.alive:
@@ -399,16 +481,7 @@ class Sandbox:
         """Processes a call started do not outlive it: they would compete with the next call
         for CPU and memory and make grades depend on scheduling."""
         for path in self._strays():
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-            except OSError:
-                continue
-            try:
-                signal.pidfd_send_signal(fd, signal.SIGKILL)
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
+            _signal_path(path, signal.SIGKILL)
 
     def _kill(self, reason: str) -> WorkerFailure:
         self.stop()
@@ -590,6 +663,35 @@ def _proportional_bytes(path: str) -> int:
     return 0
 
 
+def _signal_path(path: str, signum: int) -> None:
+    """Signal the process of a /proc path (a pidfd: the path names exactly that process)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        signal.pidfd_send_signal(fd, signum)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def student_line(dump: str, submission: str) -> str:
+    """The innermost line of the submission in a faulthandler dump (most recent call first;
+    the first thread listed is the one that was interrupted), as "path:line in function"."""
+    for line in dump.splitlines():
+        line = line.strip()
+        if not line.startswith('File "'):
+            continue
+        path, _, rest = line[len('File "'):].partition('", line ')
+        number, _, function = rest.partition(" in ")
+        if path.startswith(submission + os.sep) and number.strip().isdigit():
+            shown = os.path.relpath(path, submission)
+            return f"{shown[:200]}:{int(number)} in {function.strip()[:80]}"
+    return ""
+
+
 def _kill_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -600,19 +702,24 @@ def _kill_group(pid: int) -> None:
 def _kill_uid(uid: int) -> None:
     """Kill every process of a worker's private uid (children that left the process group)."""
     for _ in range(3):
-        found = False
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    os.kill(int(entry), signal.SIGKILL)
-                    found = True
-            except (OSError, ProcessLookupError):
-                continue
-        if not found:
+        if not _signal_uid(uid, signal.SIGKILL):
             return
         time.sleep(0.01)
+
+
+def _signal_uid(uid: int, signum: int) -> bool:
+    """Signal every process of `uid`; whether there was any."""
+    found = False
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid == uid:
+                os.kill(int(entry), signum)
+                found = True
+        except (OSError, ProcessLookupError):
+            continue
+    return found
 
 
 def _signal_name(number: int) -> str:

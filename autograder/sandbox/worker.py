@@ -20,16 +20,21 @@ only returns values.
 
 from __future__ import annotations
 
+import _thread
 import ctypes
+import faulthandler
 import importlib
+import inspect
 import itertools
 import json
 import os
 import random
+import reprlib
 import resource
 import signal
 import struct
 import sys
+import time
 import traceback
 from typing import Any, Iterator
 
@@ -49,6 +54,21 @@ _NETWORK_EVENTS = frozenset({
 # What an init process exits with when the worker it serves was killed by a signal.
 SIGNAL_EXIT_BASE = 128
 STACK_BYTES = 8 << 20
+# Requests that run student code: after each, nothing it started may still be running.
+_RUNS_STUDENT_CODE = frozenset({"import", "call", "next", "helper", "value_and_grad"})
+# How long a thread the code started may take to finish after the call returned.
+_THREAD_GRACE_SECONDS = 0.2
+_ATOMS = frozenset({int, float, complex, bool, str, bytes, type(None)})
+
+
+class ContractBroken(Exception):
+    """A call broke a rule every call must keep (it changed its arguments, or left a thread
+    running); described to the trusted side as such, never as the student's own exception.
+    `stop` asks the trusted side to replace the worker (a thread cannot be stopped alone)."""
+
+    def __init__(self, message: str, stop: bool = False):
+        super().__init__(message)
+        self.stop = stop
 
 
 # --------------------------------------------------------------------------- locking in
@@ -247,24 +267,25 @@ def become_init(config: dict) -> None:
 class Worker:
     """Holds the objects handed out as handles and answers one request at a time."""
 
-    def __init__(self, submission: str, request_fd: int, reply_fd: int):
+    def __init__(self, submission: str, request_fd: int, reply_fd: int, stack_fd: int = -1):
         from autograder.codec import Decoder, Encoder
 
         self.submission = submission
-        self.request_fd, self.reply_fd = request_fd, reply_fd
+        self.request_fd, self.reply_fd, self.stack_fd = request_fd, reply_fd, stack_fd
         self.pid = os.getpid()
         self.objects: dict[int, Any] = {}
         self.kinds: dict[int, str] = {}
         self._ids = itertools.count(1)
         self.encoder = Encoder(to_handle=self._register)
         self.decoder = Decoder(from_handle=self._lookup, from_stream=_build_stream)
-        for fd in (request_fd, reply_fd):
-            os.set_inheritable(fd, False)
+        for fd in (request_fd, reply_fd, stack_fd):
+            if fd >= 0:
+                os.set_inheritable(fd, False)
         os.register_at_fork(after_in_child=self._forked)
 
     def _forked(self) -> None:
         """A process forked by student code must never speak on the grader's pipes."""
-        for fd in (self.request_fd, self.reply_fd):
+        for fd in (self.request_fd, self.reply_fd, self.stack_fd):
             try:
                 os.close(fd)
             except OSError:
@@ -309,8 +330,16 @@ class Worker:
             return None
         if op == "call":
             function = self.resolve(request["target"])
+            args, kwargs = request.get("args", []), request.get("kwargs", {})
+            # Unless the call is documented to work in place, its arguments must come out
+            # as they went in (a copy is compared after the call).
+            before = None if request.get("in_place") else _snapshot((args, kwargs))
             _reseed()
-            return function(*request.get("args", []), **request.get("kwargs", {}))
+            result = function(*args, **kwargs)
+            if before is not None and _changed(before):
+                raise ContractBroken(_mutation_message(function, request["target"], args,
+                                                       kwargs, before))
+            return result
         if op == "getattr":
             return self.resolve(request["target"])
         if op == "next":
@@ -358,15 +387,20 @@ class Worker:
             frame = _read_frame(self.request_fd)
             if frame is None:
                 return
-            request_id = None
+            request_id, op = None, None
             try:
                 request = self.decoder.decode(frame)
-                request_id = request["id"]
+                request_id, op = request["id"], request["op"]
                 payload = self.encoder.encode({"id": request_id, "ok": self.handle(request)})
             except BaseException as exc:  # noqa: BLE001 - everything a submission raises is a result
                 payload = self._error_payload(request_id, exc)
             if os.getpid() != self.pid:
                 os._exit(0)  # a child forked by student code came back here: it has no say
+            if op in _RUNS_STUDENT_CODE:
+                _stop_children()
+                left = _threads_left(self.submission)
+                if left:
+                    payload = self._error_payload(request_id, ContractBroken(left, stop=True))
             try:
                 _write_frame(self.reply_fd, payload)
             except OSError:
@@ -375,6 +409,10 @@ class Worker:
 
 
     def _error_payload(self, request_id: int | None, exc: BaseException) -> bytes:
+        if type(exc) is ContractBroken:
+            return self.encoder.encode({"id": request_id, "error": {
+                "types": ["AssertionError"], "where": [], "message": str(exc)[:2000],
+                "contract": True, "stop": exc.stop}})
         try:
             return self.encoder.encode({"id": request_id,
                                         "error": describe_exception(exc, self.submission)})
@@ -402,6 +440,160 @@ def _reseed() -> None:
     torch = sys.modules.get("torch")
     if torch is not None and hasattr(torch, "manual_seed"):
         torch.manual_seed(0)
+
+
+def _snapshot(value: Any) -> tuple:
+    """What `_changed` needs to tell whether `value` was changed in place: the object, and a
+    copy of its contents (shallow, with snapshots of the mutable items inside). Objects that
+    live in the worker behind handles and immutable values are not copied."""
+    kind = type(value)
+    if kind in (list, tuple):
+        nested = {i: _snapshot(v) for i, v in enumerate(value) if type(v) not in _ATOMS}
+        return (value, list(value), nested)
+    if kind is dict:
+        nested = {k: _snapshot(v) for k, v in value.items() if type(v) not in _ATOMS}
+        return (value, dict(value), nested)
+    if kind in (set, bytearray):
+        return (value, kind(value), {})
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and kind is numpy.ndarray and value.dtype != object:
+        return (value, value.copy(), {})
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        return (value, value.detach().clone(), {})
+    return (value, None, {})
+
+
+def _changed(snapshot: tuple) -> bool:
+    value, copy, nested = snapshot
+    if copy is None:
+        return False
+    try:
+        numpy, torch = sys.modules.get("numpy"), sys.modules.get("torch")
+        if numpy is not None and isinstance(copy, numpy.ndarray):
+            same = (value.shape == copy.shape and value.dtype == copy.dtype
+                    and value.tobytes() == copy.tobytes())  # bitwise: NaN equals itself
+        elif torch is not None and isinstance(copy, torch.Tensor):
+            now = value.detach()
+            same = (now.shape == copy.shape and now.dtype == copy.dtype
+                    and torch.equal(now.contiguous().view(torch.uint8).ravel(),
+                                    copy.contiguous().view(torch.uint8).ravel()))
+        elif isinstance(copy, list):
+            # Items are compared by identity first, so NaN and arrays inside compare cheaply.
+            same = len(value) == len(copy) and all(a is b or a == b
+                                                   for a, b in zip(value, copy))
+        else:
+            same = copy == value
+    except Exception:  # noqa: BLE001 - a comparison that fails means the contents changed
+        return True
+    return not same or any(_changed(item) for item in nested.values())
+
+
+def _mutation_message(function: Any, target: list, args: list, kwargs: dict,
+                      before: tuple) -> str:
+    """"merge_pair changed its argument ids during the call: it was [1, 1, 1], now [9, 1]" """
+    name = target[2].rsplit(".", 1)[-1] or "the function"
+    values = list(enumerate(args)) + list(kwargs.items())
+    snapshots = [before[2].get(0, (None, None, {}))[2].get(i) for i in range(len(args))] + \
+        [before[2].get(1, (None, None, {}))[2].get(k) for k in kwargs]
+    try:
+        parameters = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        parameters = []
+    shorten = reprlib.Repr()
+    shorten.maxlist = shorten.maxtuple = shorten.maxdict = shorten.maxset = 8
+    shorten.maxstring, shorten.maxother, shorten.maxlevel = 40, 60, 3
+    for (key, value), snapshot in zip(values, snapshots):
+        if snapshot is None or not _changed(snapshot):
+            continue
+        if isinstance(key, int):
+            label = parameters[key] if key < len(parameters) else f"number {key + 1}"
+        else:
+            label = key
+        was = snapshot[1]
+        try:
+            shown = f": it was {shorten.repr(was)}, now {shorten.repr(value)}"
+        except Exception:  # noqa: BLE001 - a value whose repr fails
+            shown = ""
+        return (f"{name} changed its argument {label} during the call{shown}; its inputs "
+                "must be left as they were (only functions documented as working in place "
+                "may change them)")
+    return f"{name} changed one of its arguments during the call; its inputs must be left " \
+        "as they were"
+
+
+def _stop_children() -> None:
+    """Kill every process a call left behind (they would compete with what runs next).
+    Orphans come back to the worker, a child subreaper, so its children are all of them; in
+    a PID namespace the grader also stops whatever is left from outside."""
+    pids = _descendants(os.getpid())
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if pids:
+        _reap_children()
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue and len(found) < 10_000:
+        parent = queue.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+            except (OSError, ValueError):
+                continue
+            found += children
+            queue += children
+    return found
+
+
+def _stop_library_threads() -> None:
+    """Stop the helper threads libraries start on their own and restart when needed: tqdm's
+    monitor of progress bars (the reference's trainer shows one)."""
+    monitor = getattr(sys.modules.get("tqdm._monitor"), "TMonitor", None)
+    threading = sys.modules.get("threading")
+    if monitor is None or threading is None:
+        return
+    for thread in threading.enumerate():
+        if type(thread) is monitor:
+            try:
+                thread.exit()
+            except Exception:  # noqa: BLE001 - a monitor already gone
+                pass
+
+
+def _threads_left(submission: str) -> str:
+    """"" when the code runs no Python thread besides the worker's own, else a sentence
+    saying what is still running. Threads get a moment to finish: a call that starts a
+    thread and returns while it exits is fine."""
+    _stop_library_threads()
+    me = _thread.get_ident()
+    deadline = time.monotonic() + _THREAD_GRACE_SECONDS
+    while True:
+        others = [frame for ident, frame in sys._current_frames().items() if ident != me]
+        if not others or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    if not others:
+        return ""
+    where = ""
+    for frame in others:
+        while frame is not None and not where:
+            if frame.f_code.co_filename.startswith(submission):
+                where = (f" (one was at {_relative(frame.f_code.co_filename, submission)}:"
+                         f"{frame.f_lineno} in {frame.f_code.co_name})")
+            frame = frame.f_back
+    count = f"{len(others)} thread{'s' if len(others) > 1 else ''}"
+    return (f"the call returned but left {count} running{where}; a call must finish all its "
+            "work before it returns (the worker was restarted)")
 
 
 def _reap_children() -> None:
@@ -516,7 +708,12 @@ def main() -> None:
     sys.dont_write_bytecode = True
     # Submodules of the grader are imported before student code runs, so a submission that
     # shadows `msgpack` or `numpy` cannot change how replies are encoded.
-    worker = Worker(config["submission"], config["request_fd"], config["reply_fd"])
+    worker = Worker(config["submission"], config["request_fd"], config["reply_fd"],
+                    config.get("stack_fd", -1))
+    if worker.stack_fd >= 0:
+        # On the grader's signal, the stacks of all threads go to their own pipe: a call that
+        # timed out is reported with the line it was running.
+        faulthandler.register(config["stack_signal"], file=worker.stack_fd, all_threads=True)
     _write_frame(worker.reply_fd, worker.encoder.encode({"ok": "ready"}))
     worker.serve()
 
