@@ -6,6 +6,10 @@ your modules directly, so you can put a breakpoint() in your code or run
 `pytest --pdb` and step through it. The official grader runs the same tests, and hidden ones,
 with your code in a sandboxed process; the results should be the same.
 
+A test that runs longer than 60 seconds (or twice its `call_timeout`) is stopped and fails,
+saying which line of your code it was running: an endless loop does not hang `pytest`.
+`pytest --test-timeout 0` turns this off (for a long session in the debugger).
+
 This file is generated from the course repository; edits to it are not used for grading.
 """
 
@@ -13,7 +17,10 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import os
+import signal
 import sys
+import threading
 import time
 import tracemalloc
 from contextlib import contextmanager
@@ -114,9 +121,49 @@ class InProcessStudent:
             tracemalloc.stop()
 
 
+TEST_TIMEOUT = 60.0
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--test-timeout", type=float, default=TEST_TIMEOUT,
+                     help="stop a test after this many seconds (0: never)")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Stop a test that runs too long, naming the line of the exercises it was running."""
+    limit = item.config.getoption("--test-timeout", TEST_TIMEOUT) or 0
+    marker = item.get_closest_marker("call_timeout")
+    if limit and marker and marker.args:
+        limit = max(limit, 2 * float(marker.args[0]))
+    armed = (limit > 0 and hasattr(signal, "SIGALRM")
+             and threading.current_thread() is threading.main_thread())
+    if armed:
+        root = str(Path(__file__).parent) + os.sep
+
+        def stop(signum, frame):
+            where = ""
+            while frame is not None and not where:
+                if frame.f_code.co_filename.startswith(root):
+                    where = (f" (it was running {os.path.relpath(frame.f_code.co_filename, root)}"
+                             f":{frame.f_lineno} in {frame.f_code.co_name})")
+                frame = frame.f_back
+            pytest.fail(f"the test took longer than {limit:g} s and was stopped{where}",
+                        pytrace=False)
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="session")

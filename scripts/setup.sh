@@ -24,5 +24,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
 fi
 
 if [ "${1:-}" != "--no-grade" ]; then
-  .venv/bin/autograder grade
+  .venv/bin/autograder grade solutions
 fi
