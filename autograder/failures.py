@@ -18,6 +18,8 @@ what is shown). Public tests show both sides, shortened at the end, never in the
 
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +72,12 @@ def _short(value: Any, limit: int, depth: int) -> str:
         if isinstance(value, tuple) and len(value) == 1:
             shown = [shown[0] + ","]
         return _items(shown, len(value), opening, closing, limit, depth)
-    shape = getattr(value, "shape", None)
-    if shape is not None and hasattr(value, "dtype") and hasattr(value, "ravel"):
+    # Only a real array is looked into: a handle on an object in the student's worker answers
+    # every attribute (and would run student code), so duck typing is not enough here.
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.ndarray):
         head = _short(value.ravel()[:16].tolist(), limit, depth + 1)
-        return f"array of shape {tuple(shape)} {value.dtype}: {head}" + (
+        return f"array of shape {tuple(value.shape)} {value.dtype}: {head}" + (
             " …" if value.size > 16 else "")
     if value is None or isinstance(value, (bool, int, float, complex)):
         text = repr(value)

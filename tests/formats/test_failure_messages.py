@@ -107,3 +107,18 @@ def test_other_errors_name_their_type_and_the_call():
     message = failure_message(ValueError("bad pair\nmore"), "", hidden=True,
                               last_call=("merge_pair", ([], (1,), 9), {}))
     assert message == "ValueError: bad pair\nlast call: merge_pair([], (1,), 9)"
+
+
+def test_a_handle_on_a_student_object_is_described_without_calling_it():
+    """A handle on an object in the worker answers every attribute; describing the last call
+    must not touch it (a call would run student code and could end the grading session)."""
+    touched = []
+
+    class Handle:
+        def __getattr__(self, name):
+            touched.append(name)
+            raise RuntimeError("student code ran")
+
+    assert short(Handle()) == "<Handle>"
+    assert short([Handle(), 3]) == "[<Handle>, 3]"
+    assert touched == []
