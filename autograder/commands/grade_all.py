@@ -2,12 +2,18 @@
 
     autograder grade-all [SUBMISSIONS] [--gradebook gradebook.db] [--jobs N] [--shard K/N]
                          [--module ID ...] [--student KEY ...] [--regrade]
+                         [--allow-weak-isolation]
 
 SUBMISSIONS is a folder written by `autograder collect` (or any folder holding one
 submission per sub-folder); default: `submissions`. Killed or interrupted, the same command
 resumes: what is in the gradebook is not graded again. Exit status 0 when everything was
 graded, 1 when some submissions could not be (listed, and retried by the next run), 130 when
 interrupted.
+
+It grades only where the sandbox is complete (network, mount and PID namespaces): the grading
+host may hold secrets (a GitHub token, other students' work) that weaker isolation would let
+student code read. `--allow-weak-isolation` grades anyway; it is printed, and kept in every
+grade it made (its isolation record says `override`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.progress import ProgressDisplay
 from autograder.instructor.submissions import find_submissions
 from autograder.results import MODULES
+from autograder.sandbox.launcher import isolation_strength
+
+WEAK_ISOLATION_FLAG = "--allow-weak-isolation"
 
 
 def register(subparsers) -> None:
@@ -47,6 +56,9 @@ def register(subparsers) -> None:
                         help="submissions graded at once (default: the number of cores)")
     parser.add_argument("--shard", metavar="K/N",
                         help="grade only the K-th of N shares of the class (1 ≤ K ≤ N)")
+    parser.add_argument("--allow-weak-isolation", action="store_true",
+                        help="grade even where the sandbox cannot make its namespaces "
+                             "(recorded in every grade)")
     parser.add_argument("--solutions", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--suites", type=Path, help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
@@ -67,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     chosen = [s for s in submissions if s.student in shard
               and (not args.students or s.student in args.students)]
     course = settings.course()
+    override = _isolation_override(args)
     out = console()
     with Gradebook(settings.gradebook) as gradebook, gradebook.exclusive():
         gradebook.record_submissions(chosen)
@@ -78,11 +91,33 @@ def run(args: argparse.Namespace) -> int:
         out.print(_plan_line(plan, len(chosen), shard))
         with ProgressDisplay(len(plan.todo), "grading", "graded") as progress:
             summary = grade_all.run(gradebook, plan.todo, course, settings.select, args.jobs,
-                                    on_unit=lambda unit, ok: progress.advance(ok))
+                                    on_unit=lambda unit, ok: progress.advance(ok),
+                                    isolation_override=override)
         _print_summary(out, gradebook, plan, summary)
     if summary.interrupted:
         return 130
     return 1 if summary.failed else 0
+
+
+def _isolation_override(args: argparse.Namespace) -> str:
+    """"" when the sandbox is complete here; the override flag when it is not and the flag
+    was given; else the run is refused with what to do."""
+    strength = isolation_strength()
+    if strength == "complete":
+        return ""
+    what = ("no PID namespace: processes the code starts are found and stopped from outside"
+            if strength == "partial" else
+            "no namespaces: the code could read what this user can read (a GitHub token, "
+            "other submissions) and only Python's sockets are refused")
+    if not getattr(args, "allow_weak_isolation", False):
+        raise UsageError(
+            f"the sandbox's isolation is {strength} on this machine ({what}). Enable "
+            "unprivileged user namespaces (Ubuntu 24.04: sudo sysctl -w "
+            "kernel.apparmor_restrict_unprivileged_userns=0) or grade as root; or pass "
+            f"{WEAK_ISOLATION_FLAG} to grade anyway (every grade records it)")
+    warn(f"grading with {strength} isolation ({what}) because of {WEAK_ISOLATION_FLAG}; "
+         "every grade records it")
+    return f"{WEAK_ISOLATION_FLAG} (isolation: {strength})"
 
 
 def _plan_line(plan: grade_all.Plan, submissions: int, shard) -> str:

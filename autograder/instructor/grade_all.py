@@ -9,6 +9,12 @@ corrected test is graded again by itself, and `regrade=True` forces it.
 Grading happens in worker processes (`jobs` of them), each calling
 `autograder.runner.grade` — which runs the student's code in its own sandbox — for one unit at
 a time; only this process writes the gradebook, one transaction per unit.
+
+Each unit has a wall-clock budget: inside `grade`, the module's budget
+(`Limits.module_seconds`) fails its remaining tests and still makes the grade; should a unit
+run past that budget anyway (a grader stuck outside Python), the run stops the worker
+processes, records the unit as not graded with a message naming the budget, and carries on
+with the others.
 """
 
 from __future__ import annotations
@@ -29,9 +35,13 @@ from typing import Callable, Iterable
 from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.submissions import Submission
 from autograder.runner import EXERCISES, test_files
+from autograder.sandbox.launcher import Limits
 
 _TASKS_PER_WORKER = 40   # a fresh worker process now and then bounds any slow leak
 _ATTEMPTS = 2            # a unit whose worker process died is tried once more
+# A unit may wait behind one other in its worker's queue, then use its module's budget; past
+# this it is stopped from outside.
+UNIT_SECONDS = 2 * Limits().module_seconds + 120
 
 
 @dataclass(frozen=True)
@@ -104,14 +114,18 @@ def plan(gradebook: Gradebook, submissions: Iterable[Submission], modules: Itera
     return result
 
 
-def grade_unit(unit: Unit, course: dict[str, str], select: list[str] | None) -> dict:
-    """Runs in a worker process: grade one module of one submission; never raises."""
+def grade_unit(unit: Unit, course: dict[str, str], select: list[str] | None,
+               isolation_override: str = "") -> dict:
+    """Runs in a worker process: grade one module of one submission; never raises.
+    `isolation_override` (the option that allowed weaker isolation) is kept in the grade."""
     from autograder.runner import GradingError, grade
 
     start = time.perf_counter()
     try:
         result = grade(unit.path, modules=[unit.module], select=select, jobs=1,
                        solutions=Path(course["solutions"]), suites=Path(course["suites"]))
+        if isolation_override:
+            result.isolation = {**result.isolation, "override": isolation_override}
     except GradingError as error:
         return {"error": str(error)}
     except Exception as error:  # a grader bug must not stop the other students
@@ -138,11 +152,13 @@ def _quiet_worker() -> None:
 
 def run(gradebook: Gradebook, units: list[Unit], course: dict[str, Path],
         select: Iterable[str] | None = None, jobs: int = 1,
-        on_unit: Callable[[Unit, bool], None] | None = None) -> RunSummary:
+        on_unit: Callable[[Unit, bool], None] | None = None,
+        isolation_override: str = "", unit_seconds: float = UNIT_SECONDS) -> RunSummary:
     """Grade `units` with `jobs` worker processes, writing each grade as it arrives."""
     summary = RunSummary()
     start = time.perf_counter()
-    arguments = ({k: str(v) for k, v in course.items()}, sorted(select) if select else None)
+    arguments = ({k: str(v) for k, v in course.items()}, sorted(select) if select else None,
+                 isolation_override)
     queue = deque(units)
     attempts: Counter[Unit] = Counter()
 
@@ -168,17 +184,41 @@ def run(gradebook: Gradebook, units: list[Unit], course: dict[str, Path],
                                        initializer=_quiet_worker,
                                        max_tasks_per_child=_TASKS_PER_WORKER)
             running: dict[Future, Unit] = {}
+            submitted: dict[Future, float] = {}
             finished_cleanly = False
             try:
                 while queue or running:
                     # A short queue per worker: an interrupted run has little in flight.
                     while queue and len(running) < 2 * jobs:
                         unit = queue.popleft()
-                        running[pool.submit(grade_unit, unit, *arguments)] = unit
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                        future = pool.submit(grade_unit, unit, *arguments)
+                        running[future], submitted[future] = unit, time.monotonic()
+                    done, _ = wait(running, timeout=_next_check(submitted, unit_seconds),
+                                   return_when=FIRST_COMPLETED)
+                    overdue = [f for f in running if f not in done
+                               and time.monotonic() - submitted[f] > unit_seconds]
+                    if overdue:
+                        # Only stopping the worker processes stops a unit: the others in
+                        # flight go back to the queue, not counted as attempts.
+                        for future in overdue:
+                            settle(running.pop(future), {"error": (
+                                f"grading this module ran past its budget of "
+                                f"{unit_seconds:g} s and was stopped")})
+                        for future in done:
+                            unit = running.pop(future)
+                            try:
+                                reply = future.result()
+                            except BrokenProcessPool:
+                                queue.appendleft(unit)
+                                continue
+                            settle(unit, reply)
+                        queue.extendleft(reversed(list(running.values())))
+                        running.clear()
+                        break
                     broken = False
                     for future in done:
                         unit = running.pop(future)
+                        submitted.pop(future, None)
                         try:
                             settle(unit, future.result())
                         except BrokenProcessPool:
@@ -225,6 +265,13 @@ def _store(gradebook: Gradebook, unit: Unit, reply: dict, summary: RunSummary) -
                            unit.tests_fingerprint, reply["seconds"])
     summary.graded += 1
     return True
+
+
+def _next_check(submitted: dict[Future, float], unit_seconds: float) -> float:
+    """Seconds until the oldest unit in flight would be past its budget (at least 0.1)."""
+    if not submitted:
+        return unit_seconds
+    return max(0.1, min(submitted.values()) + unit_seconds - time.monotonic() + 0.05)
 
 
 def _interrupt(signum, frame) -> None:

@@ -181,6 +181,16 @@ def namespace_prefix() -> list[str] | None:
     return _namespace_prefix  # type: ignore[return-value]
 
 
+def isolation_strength() -> str:
+    """How strongly this machine can isolate a worker: "complete" (network, mount and PID
+    namespaces), "partial" (namespaces, but no PID namespace) or "weak" (none: only an audit
+    hook refuses sockets, and the worker can read what the grader's user can)."""
+    prefix = namespace_prefix()
+    if prefix is None:
+        return "weak"
+    return "complete" if "--pid" in prefix else "partial"
+
+
 class Sandbox:
     """One sandboxed worker serving a submission directory; restarted on demand."""
 
@@ -238,7 +248,7 @@ class Sandbox:
                 else "the grader's own user, without capabilities",
                 "processes found by uid and stopped" if private
                 else "the grader's own processes are visible",
-                limits, strength="weak")
+                limits, strength=isolation_strength())
         return Isolation(
             "network namespace: no interfaces",
             "read-only file system, solutions and hidden suites hidden, the repository, home "
@@ -247,7 +257,7 @@ class Sandbox:
             else "the grader's own user without capabilities (user namespace)",
             "PID namespace: the worker sees only its own processes; all die with it"
             if self.pid_namespace else "the grader's PID namespace",
-            limits, strength="complete" if self.pid_namespace else "partial",
+            limits, strength=isolation_strength(),
         )
 
     def start(self) -> None:
