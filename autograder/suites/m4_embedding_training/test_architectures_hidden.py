@@ -78,18 +78,17 @@ def test_masked_attention_random_masks(student):
                  rtol=1e-7, atol=1e-10)
 
 
-@pytest.mark.points(2)
-@pytest.mark.hint("masked keys get exactly zero weight, however low the real scores are")
-@pytest.mark.deeper_hint("A large negative number is not minus infinity: a real score can be "
-                         "lower still, and then the masked key wins.")
-def test_masked_attention_exactly_zero_weight(student):
-    q = np.array([[-300.0, 0.0]])
-    k = np.array([[100.0, 0.0], [0.0, 0.0], [-1.0, 0.0]])  # scores -21213, 0, 212: masked are 1 and 2
-    v = np.array([[1.0], [1e6], [-1e6]])
-    mask = np.array([[True, False, False]])
+@pytest.mark.points(1)
+@pytest.mark.hint("numerical stability: scores of several thousand must not overflow the softmax")
+@pytest.mark.deeper_hint("Shifting all the scores of a row by the same amount leaves the softmax unchanged.")
+def test_masked_attention_large_scores(student):
+    rng = np.random.default_rng(52)
+    q, k, v = rng.normal(size=(3, 5, 4)) * 60
+    mask = np.tril(np.ones((5, 5), dtype=bool))
     what, got = _attention(student, q, k, v, mask)
-    assert got[0, 0] == pytest.approx(1.0), \
-        f"{what} gave {got[0, 0]:.6g} where only key 0 (score -21213) is allowed: masked keys got weight"
+    assert np.all(np.isfinite(got)), f"{what} overflows (inf or NaN) for scores of several thousand"
+    assert_close(got, attention_oracle(q, k, v, mask), f"{what} is wrong for large scores",
+                 rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.points(1)
@@ -106,17 +105,18 @@ def test_masked_attention_fully_masked_row(student):
                  rtol=1e-7, atol=1e-10)
 
 
-@pytest.mark.points(1)
-@pytest.mark.hint("numerical stability: scores of several thousand must not overflow the softmax")
-@pytest.mark.deeper_hint("Shifting all the scores of a row by the same amount leaves the softmax unchanged.")
-def test_masked_attention_large_scores(student):
-    rng = np.random.default_rng(52)
-    q, k, v = rng.normal(size=(3, 5, 4)) * 60
-    mask = np.tril(np.ones((5, 5), dtype=bool))
+@pytest.mark.points(2)
+@pytest.mark.hint("masked keys get exactly zero weight, however low the real scores are")
+@pytest.mark.deeper_hint("A large negative number is not minus infinity: a real score can be "
+                         "lower still, and then the masked key wins.")
+def test_masked_attention_exactly_zero_weight(student):
+    q = np.array([[-300.0, 0.0]])
+    k = np.array([[100.0, 0.0], [0.0, 0.0], [-1.0, 0.0]])  # scores -21213, 0, 212: masked are 1 and 2
+    v = np.array([[1.0], [1e6], [-1e6]])
+    mask = np.array([[True, False, False]])
     what, got = _attention(student, q, k, v, mask)
-    assert np.all(np.isfinite(got)), f"{what} overflows (inf or NaN) for scores of several thousand"
-    assert_close(got, attention_oracle(q, k, v, mask), f"{what} is wrong for large scores",
-                 rtol=1e-7, atol=1e-9)
+    assert got[0, 0] == pytest.approx(1.0), \
+        f"{what} gave {got[0, 0]:.6g} where only key 0 (score -21213) is allowed: masked keys got weight"
 
 
 @pytest.mark.points(1)

@@ -27,6 +27,7 @@ def _compare(student, name, reference, tensors, wrt, **kwargs):
     what = f"{name}({_shapes(tensors)})"
     value, grads = expect_value_and_grad(student, CONTRASTIVE, name, tensors, wrt, what, **kwargs)
     want, want_grads = grads_of(reference, *[tensors[i] for i in wrt], **kwargs)
+    _check_mean(value, want, len(tensors[0]), what)
     assert value == pytest.approx(want, rel=1e-6, abs=1e-9), \
         f"{what} returned {value:.6g}, not the value of the loss as its authors define it"
     for i, got, expected in zip(wrt, grads, want_grads, strict=True):
@@ -34,21 +35,18 @@ def _compare(student, name, reference, tensors, wrt, **kwargs):
                      f"argument {i + 1} is not autograd's on the loss's formula", rtol=1e-5, atol=1e-9)
 
 
+def _check_mean(value: float, want: float, batch: int, what: str) -> None:
+    """Cheap diagnoses before the exact comparison: a negative loss, a sum over the batch."""
+    assert value >= 0, f"{what} returned {value:.6g}: a loss below 0 (a satisfied pair or " \
+        "triplet must cost 0, not earn a reward)"
+    assert not (batch > 1 and want > 0 and value == pytest.approx(batch * want, rel=1e-6)), \
+        f"{what} returned {batch} times the expected loss: the loss is summed over the batch, " \
+        "not averaged"
+
+
 def _loss(student, name, *args, **kwargs) -> float:
     what = f"{name}({_shapes([a for a in args if isinstance(a, torch.Tensor)])}, ...)"
     return expect_loss(student.function(CONTRASTIVE, name)(*args, **kwargs), what)
-
-
-@pytest.mark.points(2)
-@pytest.mark.hint("InfoNCE with in-batch negatives: each anchor is classified among all the "
-                  "positives, its own being the right class")
-@pytest.mark.deeper_hint("The logits are scaled cosine similarities of every anchor with every "
-                         "positive (a [B, P] matrix); the target of row i is column i; the "
-                         "extra rows of positives are only ever wrong answers.")
-@pytest.mark.parametrize("B,P", [(6, 6), (4, 9)], ids=["square", "hard-negatives"])
-def test_info_nce_matches_multiple_negatives_ranking_loss(student, B, P):
-    a, p = _tensors(B + P, (B, 5), (P, 5))
-    _compare(student, "info_nce_loss", mnrl_loss, [a, p], (0, 1), scale=20.0)
 
 
 @pytest.mark.points(1)
@@ -63,6 +61,18 @@ def test_info_nce_ignores_vector_length(student):
     assert longer == pytest.approx(plain, rel=1e-6), (
         f"info_nce_loss gave {longer:.6g} for anchors 7 to 35 times longer and {plain:.6g} for "
         "the same directions: the loss depends on the vectors' lengths")
+
+
+@pytest.mark.points(2)
+@pytest.mark.hint("InfoNCE with in-batch negatives: each anchor is classified among all the "
+                  "positives (extra rows included), its own being the right class")
+@pytest.mark.deeper_hint("The logits are scaled cosine similarities of every anchor with every "
+                         "positive (a [B, P] matrix); the target of row i is column i; the "
+                         "extra rows of positives are only ever wrong answers.")
+@pytest.mark.parametrize("B,P", [(6, 6), (4, 9)], ids=["square", "hard-negatives"])
+def test_info_nce_matches_multiple_negatives_ranking_loss(student, B, P):
+    a, p = _tensors(B + P, (B, 5), (P, 5))
+    _compare(student, "info_nce_loss", mnrl_loss, [a, p], (0, 1), scale=20.0)
 
 
 @pytest.mark.points(1)
@@ -85,6 +95,19 @@ def test_info_nce_rejects_bad_shapes(student):
 
 
 @pytest.mark.points(1)
+@pytest.mark.hint("CLIP compares directions (unit vectors), and needs one text per image")
+def test_clip_loss_normalizes_and_checks(student):
+    img, txt = _tensors(20, (4, 3), (4, 3))
+    longer, plain = _loss(student, "clip_loss", img * 9.0, txt, 10.0), \
+        _loss(student, "clip_loss", img, txt, 10.0)
+    assert longer == pytest.approx(plain, rel=1e-6), (
+        f"clip_loss gave {longer:.6g} for images 9 times longer and {plain:.6g} for the same "
+        "directions: the loss depends on the vectors' lengths")
+    with must_raise(ValueError, "clip_loss([4, 3], [3, 3], 10.0)"):
+        student.function(CONTRASTIVE, "clip_loss")(img, txt[:3], 10.0)
+
+
+@pytest.mark.points(1)
 @pytest.mark.hint("CLIP's loss is symmetric: images choose among texts and texts among images")
 @pytest.mark.deeper_hint("Compute the cross-entropy over the rows of the similarity matrix and "
                          "over its columns, then average the two.")
@@ -92,28 +115,6 @@ def test_info_nce_rejects_bad_shapes(student):
 def test_clip_loss_matches_clip(student, seed):
     img, txt = _tensors(seed + 10, (6, 5), (6, 5))
     _compare(student, "clip_loss", clip_reference, [img, txt], (0, 1), logit_scale=14.0)
-
-
-@pytest.mark.points(1)
-@pytest.mark.hint("CLIP compares directions (unit vectors), and needs one text per image")
-def test_clip_loss_normalizes_and_checks(student):
-    img, txt = _tensors(20, (4, 3), (4, 3))
-    got = _loss(student, "clip_loss", img * 9.0, txt, 10.0)
-    assert got == pytest.approx(float(clip_reference(img, txt, 10.0)), rel=1e-6), \
-        f"clip_loss gave {got:.6g} for images 9 times longer: the loss depends on the lengths"
-    with must_raise(ValueError, "clip_loss([4, 3], [3, 3], 10.0)"):
-        student.function(CONTRASTIVE, "clip_loss")(img, txt[:3], 10.0)
-
-
-@pytest.mark.points(2)
-@pytest.mark.hint("the triplet loss is a hinge on the difference of two Euclidean distances, "
-                  "averaged over the batch")
-@pytest.mark.deeper_hint("A triplet already satisfied by more than the margin contributes "
-                         "nothing, neither loss nor gradient.")
-def test_triplet_loss_matches_formula(student):
-    a, p, n = _tensors(30, (8, 4), (8, 4), (8, 4))
-    n[:3] = a[:3] + 5.0  # satisfied triplets: no loss, no gradient
-    _compare(student, "triplet_loss", triplet_reference, [a, p, n], (0, 1, 2), margin=1.0)
 
 
 @pytest.mark.points(1)
@@ -125,8 +126,20 @@ def test_triplet_loss_hand_example(student):
     # distances: (5, 6) -> max(5 - 6 + 2, 0) = 1; (1, 9) -> max(1 - 9 + 2, 0) = 0; mean 0.5
     got = expect_loss(student.function(CONTRASTIVE, "triplet_loss")(a, p, n, margin=2.0),
                      "triplet_loss(3-4-5 triangle, margin=2.0)")
-    assert got == pytest.approx(0.5), \
-        f"triplet_loss gave {got:.6g} for distances (5, 6) and (1, 9) with margin 2"
+    what = "triplet_loss(distances (5, 6) and (1, 9), margin=2.0)"
+    _check_mean(got, 0.5, 2, what)
+    assert got == pytest.approx(0.5), f"{what} returned {got:.6g}"
+
+
+@pytest.mark.points(2)
+@pytest.mark.hint("the triplet loss is a hinge on the difference of two Euclidean distances, "
+                  "averaged over the batch")
+@pytest.mark.deeper_hint("A triplet already satisfied by more than the margin contributes "
+                         "nothing, neither loss nor gradient.")
+def test_triplet_loss_matches_formula(student):
+    a, p, n = _tensors(30, (8, 4), (8, 4), (8, 4))
+    n[:3] = a[:3] + 5.0  # satisfied triplets: no loss, no gradient
+    _compare(student, "triplet_loss", triplet_reference, [a, p, n], (0, 1, 2), margin=1.0)
 
 
 @pytest.mark.points(1)
@@ -142,6 +155,15 @@ def test_triplet_loss_rejects_bad_shapes(student):
 def _recall(student, queries, keys) -> float:
     got = student.function(CONTRASTIVE, "recall_at_1")(queries, keys)
     return expect_float(got, f"recall_at_1({len(queries)} queries, {len(keys)} keys)")
+
+
+@pytest.mark.points(1)
+@pytest.mark.hint("recall@1 ranks keys by cosine similarity: a long key must not win by its length")
+def test_recall_at_1_uses_cosine(student):
+    keys = np.array([[1.0, 0.0], [0.6, 0.8]]) * np.array([[1.0], [10.0]])
+    queries = np.array([[1.0, 0.1], [0.6, 0.8]])
+    got = _recall(student, queries, keys)
+    assert got == pytest.approx(1.0), f"recall_at_1 gave {got:.4g}: a key 10 times longer won"
 
 
 @pytest.mark.points(1)
@@ -161,15 +183,6 @@ def test_recall_at_1_random(student):
     got = _recall(student, np.array([[1.0, 0.0], [1.0, 0.1]]), np.eye(2))
     assert got == pytest.approx(0.5), \
         f"recall_at_1 gave {got:.4g} when both queries are nearest to key 0 (one of two finds its partner)"
-
-
-@pytest.mark.points(1)
-@pytest.mark.hint("recall@1 ranks keys by cosine similarity: a long key must not win by its length")
-def test_recall_at_1_uses_cosine(student):
-    keys = np.array([[1.0, 0.0], [0.6, 0.8]]) * np.array([[1.0], [10.0]])
-    queries = np.array([[1.0, 0.1], [0.6, 0.8]])
-    got = _recall(student, queries, keys)
-    assert got == pytest.approx(1.0), f"recall_at_1 gave {got:.4g}: a key 10 times longer won"
 
 
 def _encode(model, texts, what) -> np.ndarray:

@@ -100,6 +100,8 @@ def test_sgns_step_uses_values_before_the_step(student):
     rng = np.random.default_rng(5)
     W_in, W_out = rng.normal(size=(8, 4)), rng.normal(size=(8, 4))
     what, _, new_in, new_out = _step(student, W_in, W_out, 2, 5, [1, 7, 3], 0.5)
+    assert not np.array_equal(new_in, W_in), \
+        f"W_in is unchanged after {what}: the step must update the matrices it is given, in place"
     want = _expected_step(W_in, W_out, 2, 5, [1, 7, 3], 0.5)
     assert_close(new_in, want[1], f"W_in after {what} is not one SGD step", rtol=1e-9)
     assert_close(new_out, want[2], f"W_out after {what} is not one SGD step", rtol=1e-9)
