@@ -91,20 +91,6 @@ def test_masked_attention_large_scores(student):
                  rtol=1e-7, atol=1e-9)
 
 
-@pytest.mark.points(1)
-@pytest.mark.hint("a query with no allowed key gives a zero row, never NaN")
-def test_masked_attention_fully_masked_row(student):
-    rng = np.random.default_rng(51)
-    q, k, v = rng.normal(size=(3, 4, 2))
-    mask = np.ones((4, 4), dtype=bool)
-    mask[2] = False
-    what, got = _attention(student, q, k, v, mask)
-    assert np.all(np.isfinite(got)), f"{what} holds NaN or inf (row 2 may attend to nothing)"
-    assert np.allclose(got[2], 0.0), f"{what}: row 2, which may attend to nothing, is not zeros"
-    assert_close(got, attention_oracle(q, k, v, mask), f"{what}: the other rows are wrong",
-                 rtol=1e-7, atol=1e-10)
-
-
 @pytest.mark.points(2)
 @pytest.mark.hint("masked keys get exactly zero weight, however low the real scores are")
 @pytest.mark.deeper_hint("A large negative number is not minus infinity: a real score can be "
@@ -117,6 +103,20 @@ def test_masked_attention_exactly_zero_weight(student):
     what, got = _attention(student, q, k, v, mask)
     assert got[0, 0] == pytest.approx(1.0), \
         f"{what} gave {got[0, 0]:.6g} where only key 0 (score -21213) is allowed: masked keys got weight"
+
+
+@pytest.mark.points(1)
+@pytest.mark.hint("a query with no allowed key gives a zero row, never NaN")
+def test_masked_attention_fully_masked_row(student):
+    rng = np.random.default_rng(51)
+    q, k, v = rng.normal(size=(3, 4, 2))
+    mask = np.ones((4, 4), dtype=bool)
+    mask[2] = False
+    what, got = _attention(student, q, k, v, mask)
+    assert np.all(np.isfinite(got)), f"{what} holds NaN or inf (row 2 may attend to nothing)"
+    assert np.allclose(got[2], 0.0), f"{what}: row 2, which may attend to nothing, is not zeros"
+    assert_close(got, attention_oracle(q, k, v, mask), f"{what}: the other rows are wrong",
+                 rtol=1e-7, atol=1e-10)
 
 
 @pytest.mark.points(1)
