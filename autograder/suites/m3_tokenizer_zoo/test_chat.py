@@ -214,6 +214,8 @@ def test_encode_chat_has_a_single_bos(student):
     got = expect_ids(student.function(CHAT, "encode_chat")(llama3, messages, "llama3", True), what)
     want = tokenizer("llama3").encode(jinja_render(messages, "llama3", True), False)
     assert got[:2] != [128000, 128000], f"{what} starts with two BOS ids"
+    assert got != tokenizer("llama3").encode(jinja_render(messages, "llama3", False), False), \
+        f"{what} ends without the generation prompt (the assistant header)"
     assert got == want, f"{what}: {first_difference(got, want)}"
 
 

@@ -10,12 +10,14 @@ ZOO = "autograder.worker_helpers.m3_tokenizer_zoo"
 
 @pytest.mark.points(1)
 @pytest.mark.hint("ByT5 has one id per UTF-8 byte (not per character), shifted past its "
-                  "three special ids, then EOS")
+                  "three special ids, then EOS when add_eos asks for it")
 def test_byt5_encode_hi(student):
     encode = student.function(BYTE_LEVEL, "byt5_encode")
     assert expect_list(encode("hi"), "byt5_encode('hi')", of=int) == [107, 108, 1]
     assert expect_list(encode("é"), "byt5_encode('é')", of=int) == [198, 172, 1], \
         "é is two UTF-8 bytes, so two ids"
+    assert expect_list(encode("hi", add_eos=False), "byt5_encode('hi', add_eos=False)",
+                       of=int) == [107, 108], "add_eos=False leaves EOS out"
 
 
 @pytest.mark.points(1)
