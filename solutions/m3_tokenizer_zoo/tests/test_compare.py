@@ -54,5 +54,7 @@ def test_showdown_row_of_bert(student):
     bert = student.worker_helper(f"{ZOO}:tokenizer", "bert")
     got = expect_dict(student.function(COMPARE, "showdown_row")(bert, "Hello 👋"),
                       "showdown_row(bert, 'Hello 👋')", keys=str, length=6)
+    for key in ("tokens", "specials_added"):
+        expect_list(got.get(key), f"showdown_row(bert, 'Hello 👋')[{key!r}]", of=str)
     assert got == {"name": "bert", "n_tokens": 2, "tokens": ["hello", "[UNK]"],
                    "chars_per_token": 3.5, "unknown": 1, "specials_added": ["[CLS]", "[SEP]"]}
