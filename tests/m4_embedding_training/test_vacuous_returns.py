@@ -4,8 +4,8 @@ Every stub of exercises/m4_embedding_training is made to return vacuous values (
 '', b'', 0, nan, empty and 0-d arrays and tensors, ... see tests/vacuous.py) instead of raising,
 and the module is graded, public and hidden tests together. Each call of a stub gets the next
 value of the corpus, from an offset that differs per stub and per round, so the two rounds show
-every stub many kinds of nothing. Not one test may pass, and every test must have run (a grading session
-that stopped early would also score 0).
+every stub many kinds of nothing. Not one test may pass, and every test must have run (a
+grading session that stopped early would also score 0).
 """
 
 from __future__ import annotations
