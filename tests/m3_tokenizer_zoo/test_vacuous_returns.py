@@ -3,8 +3,8 @@
 Every stub of exercises/m3_tokenizer_zoo is made to return vacuous values (None, [], {}, '',
 b'', 0, nan, empty and 0-d arrays, ... see tests/vacuous.py) instead of raising, and the module
 is graded, public and hidden tests together. Each call of a stub gets the next value of the
-corpus, from an offset that differs per stub and per round, so the two rounds show every stub
-many kinds of nothing. Not one test may pass, and every test must have run (a grading session
+corpus, from an offset that differs per stub, so one grade shows every stub many kinds of
+nothing. Not one test may pass, and every test must have run (a grading session
 that stopped early would also score 0).
 """
 
@@ -13,15 +13,15 @@ from __future__ import annotations
 import pytest
 
 from autograder.runner import grade
-from tests.vacuous import CORPUS, passing_tests, vacuous_submission
+from tests.vacuous import passing_tests, vacuous_submission
 
 MODULE = "m3_tokenizer_zoo"
+START = 0  # where the rotation through the corpus starts
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("start", [0, len(CORPUS) // 2], ids=["round-1", "round-2"])
-def test_vacuous_stubs_score_zero(tmp_path, start):
-    result = grade(vacuous_submission(MODULE, tmp_path, start), [MODULE])
+def test_vacuous_stubs_score_zero(tmp_path):
+    result = grade(vacuous_submission(MODULE, tmp_path, START), [MODULE])
     assert result.max_score >= 100, \
         f"only {result.max_score:g} points were graded: the session stopped early {result.notes}"
     assert passing_tests(result) == [], "stubs returning vacuous values got points"
