@@ -44,6 +44,11 @@ class Case:
     # Calls are capped at 2 s; a case whose defence is not the timeout gets more, so that a
     # busy machine cannot turn "killed for memory" into "timed out".
     call_seconds: float = 2.0
+    # The time budgets of one test and of the module (Limits.test_seconds, module_seconds).
+    test_seconds: float = 120.0
+    module_seconds: float = 900.0
+    # Whose fix the case depends on besides the runtime's (docs/hostile.md says so).
+    needs: str = ""
 
     @property
     def honest_base(self) -> str:
@@ -588,7 +593,7 @@ CASES: list[Case] = [
              import itertools
              vocab = {i: bytes([i]) for i in range(256)}
              return vocab, itertools.cycle([(b"s", b"t"), (b"e", b"st"), (b"o", b"w")])
-         '''),), score=0, feedback=("the iterator was still yielding after 2 s",),
+         '''),), score=0, feedback=("the iterator was still yielding after 2 s | expected a list of pairs of bytes",),
          select=PUBLIC_BPE),
     Case("hostile_exception", "raises an exception whose __str__ raises and whose class "
          "lies about its name", "the worker describes it defensively; the test fails with a "
@@ -733,6 +738,218 @@ CASES: list[Case] = [
          (Write("m1_tokenization/.keep", ""), Remove("m1_tokenization/.keep")), score=0,
          feedback=("No module named 'm1_tokenization.bpe'",),
          select=PUBLIC_BPE),
+
+    # ------------------------------------------------------------------ time budgets
+    Case("sleeps_past_the_test_budget", "merge_pair sleeps forever, and the test allows "
+         "calls longer than the test's own budget (8 s calls, a 3 s test here)",
+         "each test has a wall-clock budget that cuts its calls short; the test fails naming "
+         "the budget and the line, the other tests still run", "reference",
+         (Body("bpe.py", "merge_pair", "import time\nwhile True:\n    time.sleep(1)"),),
+         score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("this test's time budget (3 s) ran out during a call (the call was running "
+                   "m1_tokenization/bpe.py:",), select=PUBLIC_BPE, call_seconds=8,
+         test_seconds=3),
+    Case("module_budget_spent", "get_pair_counts loops forever in the module's first test, "
+         "hoping to hold the grading of the whole module",
+         "the module's budget (1.5 s here) cuts that test short; every later test fails at "
+         "once, saying the budget ran out; the grade still holds every test", "reference",
+         (Body("bpe.py", "get_pair_counts", "while True:\n    pass"),),
+         score=0, feedback=("the time budget of m1_tokenization (1.5 s) ran out before this "
+                            "test; it was not run",), module_seconds=1.5),
+    Case("endless_loop_every_function", "every function of bpe.py loops forever",
+         "one timeout per function: its later calls fail at once, saying it is not called "
+         "again, so the module costs a few timeouts instead of one per test", "reference",
+         tuple(Body("bpe.py", f, "while True:\n    pass") for f in
+               ("get_pair_counts", "merge_pair", "pretokenize", "train_bpe")),
+         score=0, feedback=("it is not called again, so this test fails at once",)),
+    Case("loop_location_named", "merge_pair loops forever in a helper of its own",
+         "the timeout names the line the worker was running (its stack, dumped by "
+         "faulthandler before the worker is killed)", "reference",
+         (Body("bpe.py", "merge_pair", '''
+             def walk(i):
+                 while i >= 0:
+                     i += 1
+             walk(0)
+         '''),), score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("(it was running m1_tokenization/bpe.py:", "in walk)"), select=PUBLIC_BPE),
+
+    # ------------------------------------------------------------------ leftovers of a call
+    Case("thread_left_running", "merge_pair answers right but leaves a thread burning CPU, "
+         "which would slow down whatever runs next (the reference, in a speed test)",
+         "a call may not leave a thread running: the call fails, naming the line, and the "
+         "worker is replaced", "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import threading
+             def burn():
+                 while True:
+                     pass
+             threading.Thread(target=burn, daemon=True).start()
+         '''),), score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("the call returned but left 1 thread running", "in burn)"),
+         select=PUBLIC_BPE),
+    Case("raw_thread_at_import", "bpe.py starts a thread with the low-level _thread module "
+         "while it is imported", "the import counts as a call: it fails, and so does every "
+         "test of bpe.py", "reference",
+         (AtImport("bpe.py", '''
+             import _thread, time
+             def nap():
+                 time.sleep(60)
+             _thread.start_new_thread(nap, ())
+         '''),), score=0, feedback=("left 1 thread running",), select=PUBLIC_BPE),
+    Case("orphan_burner_between_calls", "merge_pair starts a detached process (its own "
+         "session) that burns CPU, then answers right", "the process is killed when the call "
+         "returns, so nothing competes with the next call; the answer counts", "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import os
+             if os.fork() == 0:
+                 os.setsid()
+                 while True:
+                     pass
+         '''),), score=9, namespaces=True, select=PUBLIC_BPE),
+    Case("mutates_its_input", "merge_pair computes the right answer, then empties the list it "
+         "was given (its docstring promises not to touch it)",
+         "every call's arguments are compared with a copy after the call; the change is "
+         "named", "reference",
+         (Body("bpe.py", "merge_pair", '''
+             out, i = [], 0
+             while i < len(ids):
+                 if i + 1 < len(ids) and (ids[i], ids[i + 1]) == tuple(pair):
+                     out.append(new_id)
+                     i += 2
+                 else:
+                     out.append(ids[i])
+                     i += 1
+             ids.clear()
+             return out
+         '''),), score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("merge_pair changed its argument ids during the call",), select=PUBLIC_BPE),
+
+    # ------------------------------------------------------------------ checks in the worker
+    Case("hides_threads_from_the_worker", "replaces sys._current_frames so the worker's check "
+         "sees no thread, then leaves a burning thread after a right answer",
+         "the worker's own checks run among student code and can be fooled, so nothing "
+         "depends on them alone: the answer is judged in the trusted process (the honest "
+         "score, no more), and a measured reference never runs beside the student's worker",
+         "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import sys, threading
+             sys._current_frames = lambda: {threading.get_ident(): sys._getframe()}
+             def burn():
+                 while True:
+                     pass
+             threading.Thread(target=burn, daemon=True).start()
+         '''),), score=9, select=PUBLIC_BPE),
+    Case("disables_the_mutation_check", "finds the worker's comparison of arguments in "
+         "__main__ and makes it report no change, then empties its input",
+         "the trusted side keeps its own copy of every argument, so the grade is the honest "
+         "one: fooling the check hides the broken contract and gains nothing", "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import sys
+             sys.modules["__main__"]._changed = lambda snapshot: False
+             original = list(ids)
+             ids.clear()
+             ids = original
+         '''),), score=9, select=PUBLIC_BPE),
+    Case("forged_contract_verdict", "raises the worker's own exception for a broken contract, "
+         "asking the grader to restart the worker, with a message saying all tests passed",
+         "it is the student's own failure either way: the test fails, nothing else happens",
+         "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import sys
+             raise sys.modules["__main__"].ContractBroken("all tests passed", stop=True)
+         '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("all tests passed",),
+         select=PUBLIC_BPE),
+    Case("timer_thread_left", "merge_pair answers right and arms a threading.Timer that "
+         "would act in the worker a minute later",
+         "a pending timer is a thread left running: the call fails and the worker is "
+         "replaced", "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import threading
+             threading.Timer(60, print, ("too late",)).start()
+         '''),), score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("the call returned but left 1 thread running",), select=PUBLIC_BPE),
+
+    # ------------------------------------------------------------------ text in reports
+    Case("markup_in_error_message", "raises an error whose message holds a Markdown heading "
+         "'# Score: 100 / 100', an HTML image, a link and an @mention",
+         "the message reaches the student as plain text; every format escapes it (Markdown, "
+         "HTML) or drops what it forbids (XML)", "reference",
+         (Body("bpe.py", "merge_pair", '''
+             raise ValueError("\\n# Score: 100 / 100\\n<img src=x onerror=alert(1)> "
+                              "[full marks](https://example.com) @octocat")
+         '''),), score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("# Score: 100 / 100",), select=PUBLIC_BPE, needs="reports"),
+    Case("terminal_escapes_printed", "prints terminal escape sequences (erase the line, "
+         "write the clipboard) and fails", "what it printed is shown, its control "
+         "characters stripped by the text format", "reference",
+         (Body("bpe.py", "merge_pair", '''
+             print("\x1b[2K\x1b[1A\x1b]52;c;Y3VybCBldmls\x07all tests passed")
+             return []
+         '''),), score=merge_pair_broken(PUBLIC_BPE),
+         feedback=("all tests passed",), select=PUBLIC_BPE, needs="reports"),
+    Case("xml_forbidden_characters", "raises an error whose message holds NUL, vertical tab "
+         "and form feed", "the JUnit report stays valid XML (the characters are dropped)",
+         "reference", (Body("bpe.py", "merge_pair", '''
+             raise ValueError("bad\\x00input\\x0bhere\\x0c")
+         '''),), score=merge_pair_broken(PUBLIC_BPE), feedback=("ValueError",),
+         select=PUBLIC_BPE, needs="reports"),
+    Case("honest_odd_output", "the reference, printing tabs, runs of spaces, a zero-width "
+         "space and right-to-left text on every call", "an honest submission that prints "
+         "odd characters keeps every point", "reference",
+         (Before("bpe.py", "merge_pair", '''
+             print("ids:\t  [1,  2]\u200b \u202eevil\u202c")
+         '''),), score=9, select=PUBLIC_BPE),
+
+    # ------------------------------------------------------------------ isolation
+    Case("reads_grader_secrets", "looks for the grading host's secrets: GITHUB_TOKEN in its "
+         "environment and in /proc/<pid>/environ of every process it can see",
+         "the worker gets a scrubbed environment and, in its PID namespace, sees no process "
+         "of the grader; grade-all refuses to grade without that isolation", "reference",
+         (Before("bpe.py", "merge_pair", '''
+             import os
+             found = [k for k, v in os.environ.items()
+                      if k == "GITHUB_TOKEN" or "hostile-canary-token" in v]
+             for pid in filter(str.isdigit, os.listdir("/proc")):
+                 try:
+                     with open(f"/proc/{pid}/environ", "rb") as f:
+                         if b"hostile-canary-token" in f.read():
+                             found.append(pid)
+                 except OSError:
+                     pass
+             if found:
+                 raise RuntimeError(f"found the grader's secrets in {found}")
+         '''),), score=9, namespaces=True, select=PUBLIC_BPE),
+
+    # ------------------------------------------------------------------ values of the wrong kind
+    Case("empty_values_everywhere", "stubs that return empty containers of the promised "
+         "type: {} pair counts, [] merges, [] pre-tokens, ({}, []) from train_bpe",
+         "every check looks at what is missing: nothing passes vacuously", "stubs",
+         (Body("bpe.py", "get_pair_counts", "return {}"),
+          Body("bpe.py", "merge_pair", "return []"),
+          Body("bpe.py", "pretokenize", "return []"),
+          Body("bpe.py", "train_bpe", "return {}, []")), score=0, needs="suites m1"),
+    Case("wrong_kinds_everywhere", "stubs that return values of the wrong kind: an empty "
+         "ndarray, None, a float NaN, two strings",
+         "kind and shape are checked first, with a message naming what came back", "stubs",
+         (Body("bpe.py", "get_pair_counts", "import numpy\nreturn numpy.array([])"),
+          Body("bpe.py", "merge_pair", "return None"),
+          Body("bpe.py", "pretokenize", "return float('nan')"),
+          Body("bpe.py", "train_bpe", "return 'vocab', 'merges'")), score=0,
+         feedback=("empty ndarray | empty array",), needs="suites m1"),
+    Case("short_merge_result", "the reference, but merge_pair drops the last id",
+         "the length is checked before the items, and the message says what was observed",
+         "reference", (Body("bpe.py", "merge_pair", '''
+             out, i = [], 0
+             while i < len(ids):
+                 if i + 1 < len(ids) and (ids[i], ids[i + 1]) == tuple(pair):
+                     out.append(new_id)
+                     i += 2
+                 else:
+                     out.append(ids[i])
+                     i += 1
+             return out[:-1]
+         '''),), score=merge_pair_broken(PUBLIC_BPE), select=PUBLIC_BPE,
+         needs="suites m1"),
 ]
 
 CASES_BY_NAME = {case.name: case for case in CASES}

@@ -119,8 +119,11 @@ def _grade_one(path: str, options: dict, sandbox_tmp: str) -> dict:
     tempfile.tempdir = sandbox_tmp
     from autograder.runner import grade
 
-    seconds = options.pop("call_seconds", HOSTILE_LIMITS.call_seconds)
-    limits = dataclasses.replace(HOSTILE_LIMITS, call_seconds=seconds)
+    # A secret of the grading host, which no worker may find (the reads_grader_secrets case).
+    os.environ["GITHUB_TOKEN"] = "hostile-canary-token"
+    budgets = {name: options.pop(name) for name in ("call_seconds", "test_seconds",
+                                                    "module_seconds") if name in options}
+    limits = dataclasses.replace(HOSTILE_LIMITS, **budgets)
     try:
         result = grade(path, modules=["m1_tokenization"], limits=limits, **options)
     except BaseException:  # noqa: BLE001 - reported as the case's failure
@@ -182,7 +185,9 @@ def _jobs(root: Path, values: dict[str, str]) -> dict[tuple, tuple[Path, dict]]:
     for case in graded_cases():
         path = build(root / "cases" / case.name, case.base, case.changes, values)
         jobs[("case", case.name)] = (path, {"select": list(case.select),
-                                            "call_seconds": case.call_seconds})
+                                            "call_seconds": case.call_seconds,
+                                            "test_seconds": case.test_seconds,
+                                            "module_seconds": case.module_seconds})
     for base in ("reference", "stubs"):
         for select in {case.select for case in graded_cases()}:
             path = build(root / "baselines" / f"{base}-{len(jobs)}", base, (), values)
@@ -256,7 +261,9 @@ def _start_commands(root: Path, values: dict[str, str], sandbox_tmp: Path) -> di
 
 def _expected_seconds(key: tuple) -> float:
     slow = {"endless_generator": 5, "slow_import": 3, "infinite_loop": 3,
-            "signals_ignored_loop": 3, "c_stack_overflow": 3, "fork_bomb": 2}
+            "signals_ignored_loop": 3, "c_stack_overflow": 3, "fork_bomb": 2,
+            "module_budget_spent": 2, "sleeps_past_the_test_budget": 3,
+            "endless_loop_every_function": 4}
     return slow.get(key[1], 1) if key[0] == "case" else 1
 
 

@@ -72,4 +72,6 @@ def test_no_process_outlives_its_grading(hostile_run):
 
 def test_every_result_records_its_isolation(hostile_run):
     for name, result in hostile_run.results.items():
-        assert {"network", "filesystem", "user", "processes", "limits"} <= set(result["isolation"]), name
+        assert {"network", "filesystem", "user", "processes", "limits", "strength",
+                "complete"} <= set(result["isolation"]), name
+        assert result["isolation"]["complete"] == (result["isolation"]["strength"] == "complete")
