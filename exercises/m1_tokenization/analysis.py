@@ -91,7 +91,7 @@ def bytes_per_token(tokenizer, text: str) -> float:
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    raise NotImplementedError('Divide the number of UTF-8 bytes by the number of ids; raise ValueError when there are no ids.')
+    raise NotImplementedError('How many bytes of text one token carries on average; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).')
 
 
 def granularity(tokenizer, text: str) -> dict[str, int]:
@@ -108,7 +108,7 @@ def granularity(tokenizer, text: str) -> dict[str, int]:
 
     Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
-    raise NotImplementedError('Four lengths: len(text.encode("utf-8")), len(text), len(tokenizer.encode(text)), len(split_words(text)).')
+    raise NotImplementedError('The length of the text at four granularities; lesson section “Three ways to cut text” (course/m1_tokenization.md#three-ways-to-cut-text).')
 
 
 def build_word_vocab(text: str, max_size: int | None = None) -> list[str]:
@@ -123,7 +123,7 @@ def build_word_vocab(text: str, max_size: int | None = None) -> list[str]:
 
     Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
-    raise NotImplementedError('Counter(split_words(text)), sort by (-count, word), cut at max_size.')
+    raise NotImplementedError('A word-level vocabulary of the most frequent words; lesson section “Three ways to cut text” (course/m1_tokenization.md#three-ways-to-cut-text).')
 
 
 def oov_rate(vocab: Iterable[str], text: str) -> float:
@@ -140,7 +140,7 @@ def oov_rate(vocab: Iterable[str], text: str) -> float:
 
     Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
-    raise NotImplementedError('Make vocab a set, split the text into words, return the share of words not in the set.')
+    raise NotImplementedError("The share of the text's words that a word-level vocabulary does not know; lesson section “Three ways to cut text” (course/m1_tokenization.md#three-ways-to-cut-text).")
 
 
 def embedding_parameters(vocab_size: int, d_model: int, tied: bool = True) -> int:
@@ -157,7 +157,7 @@ def embedding_parameters(vocab_size: int, d_model: int, tied: bool = True) -> in
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    raise NotImplementedError('vocab_size * d_model, times 2 when not tied; validate both are >= 1.')
+    raise NotImplementedError('The number of parameters the embedding tables take; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).')
 
 
 def vocab_size_sweep(
@@ -185,7 +185,7 @@ def vocab_size_sweep(
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    raise NotImplementedError('Call train_bpe once with max(vocab_sizes); for each V keep merges[:V - 256 - len(specials)] and the vocab ids below 256 + len(specials) + that many merges.')
+    raise NotImplementedError('The vocabularies of several sizes learned from one text; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).')
 
 
 def rare_token_fraction(ids: Sequence[int], vocab_size: int, min_count: int = 5) -> float:
@@ -202,7 +202,7 @@ def rare_token_fraction(ids: Sequence[int], vocab_size: int, min_count: int = 5)
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    raise NotImplementedError('Validate, Counter(ids), then count the ids in range(vocab_size) whose count is below min_count.')
+    raise NotImplementedError('The share of the vocabulary that is rare in a stream of ids; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).')
 
 
 def id_agreement(vocab_a: dict[int, bytes], vocab_b: dict[int, bytes]) -> float:
@@ -220,7 +220,7 @@ def id_agreement(vocab_a: dict[int, bytes], vocab_b: dict[int, bytes]) -> float:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    raise NotImplementedError('Intersect the key sets and count the ids whose bytes are equal.')
+    raise NotImplementedError('How many ids two tokenizers agree on; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).')
 
 
 def decode_with_wrong_tokenizer(text: str, encoder, decoder) -> str:
@@ -239,7 +239,7 @@ def decode_with_wrong_tokenizer(text: str, encoder, decoder) -> str:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    raise NotImplementedError('ids = encoder.encode(text); keep those in decoder.vocab; return decoder.decode(kept).')
+    raise NotImplementedError("What comes out when one tokenizer decodes another tokenizer's ids; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).")
 
 
 def token_pieces(tokenizer, text: str) -> list[str]:
@@ -252,7 +252,7 @@ def token_pieces(tokenizer, text: str) -> list[str]:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    raise NotImplementedError('[tokenizer.decode([i]) for i in tokenizer.encode(text)]')
+    raise NotImplementedError('The text of each token the tokenizer cuts the text into; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).')
 
 
 def letter_visibility(tokenizer, word: str, letter: str) -> dict:
@@ -271,4 +271,4 @@ def letter_visibility(tokenizer, word: str, letter: str) -> dict:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    raise NotImplementedError('pieces = token_pieces(...); standalone = pieces equal to letter; hidden = sum of piece.count(letter) over the other pieces.')
+    raise NotImplementedError('Where a letter of a word ends up among its tokens; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).')

@@ -47,7 +47,7 @@ def get_pair_counts(ids: Sequence[int]) -> dict[tuple[int, int], int]:
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    raise NotImplementedError('Walk over zip(ids, ids[1:]) and count each pair in a dict.')
+    raise NotImplementedError('The count of every pair of neighbouring ids; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).')
 
 
 def merge_pair(ids: Sequence[int], pair: tuple[int, int], new_id: int) -> list[int]:
@@ -62,7 +62,7 @@ def merge_pair(ids: Sequence[int], pair: tuple[int, int], new_id: int) -> list[i
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    raise NotImplementedError('Walk with an index i; if ids[i], ids[i+1] is the pair, emit new_id and do i += 2, else emit ids[i] and do i += 1.')
+    raise NotImplementedError('The ids with every occurrence of the pair replaced by the new id; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).')
 
 
 def pretokenize(text: str, special_tokens: Sequence[str] = ()) -> list[str]:
@@ -86,7 +86,7 @@ def pretokenize(text: str, special_tokens: Sequence[str] = ()) -> list[str]:
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    raise NotImplementedError('Build one regex alternation of the escaped special tokens, longest first, split the text with it, and run GPT2_SPLIT_RE.findall on the pieces in between.')
+    raise NotImplementedError('The pre-tokens of the text, special tokens included as items of their own; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).')
 
 
 def train_bpe(
@@ -119,6 +119,6 @@ def train_bpe(
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    raise NotImplementedError('Count unique pre-tokens with a Counter, write each as a list of single-byte `bytes`, keep pair counts plus an index pair -> pre-tokens containing it, and after each merge update only the affected pre-tokens (a heap finds the best pair fast).')
+    raise NotImplementedError('The training loop that learns the merges and builds the vocabulary; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).')
 
 

@@ -88,7 +88,7 @@ class BPETokenizer:
         merges: list[tuple[bytes, bytes]],
         special_tokens: Sequence[str] | None = None,
     ):
-        raise NotImplementedError('Copy vocab, build bytes -> lowest id and pair -> rank (its index in merges), and give each special token an id (append missing ones at max(vocab) + 1).')
+        raise NotImplementedError('What the tokenizer keeps to encode and decode: its vocabulary, its merges and an id for every special token; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).')
 
     @classmethod
     def from_files(
@@ -109,7 +109,7 @@ class BPETokenizer:
         The trap: read the files as UTF-8 and skip the ``#version`` line and empty lines only;
         every other line is a merge.
         """
-        raise NotImplementedError('Invert gpt2_bytes_to_unicode(), turn every token string of encoder.json and both halves of every merge line into bytes, then call cls(vocab, merges, special_tokens).')
+        raise NotImplementedError("Reading GPT-2's vocabulary and merges files into bytes; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).")
 
     def encode(self, text: str) -> list[int]:
         """Encode ``text`` to ids.
@@ -124,7 +124,7 @@ class BPETokenizer:
         The trap: apply merges by *rank*, not by how often a pair occurs in the text, and merge
         every occurrence of the chosen pair left to right without overlap.
         """
-        raise NotImplementedError('Cut out special tokens, run GPT2_SPLIT_RE.findall on the rest, and encode each pre-token (cache the result per pre-token).')
+        raise NotImplementedError('Encoding text to ids by replaying the merges; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).')
 
     def encode_iterable(self, chunks: Iterable[str]) -> Iterator[int]:
         """Lazily yield exactly ``encode("".join(chunks))``, holding only a small window.
@@ -140,7 +140,7 @@ class BPETokenizer:
           ``["a", "  "]`` but ``"a  b"`` as ``["a", " ", " b"]``; likewise ``"'l"`` may become
           ``"'ll"``. Keep the last pre-tokens until more text arrives (or the input ends).
         """
-        raise NotImplementedError('Keep a pending string; after each chunk, emit the ids of everything except the last two pre-tokens and any place where a special token could still start, then encode what is left at the end.')
+        raise NotImplementedError('Encoding a stream of text chunks lazily, with the same ids as encoding the whole text; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).')
 
     def decode(self, ids: Iterable[int]) -> str:
         """Concatenate the bytes of ``ids`` and decode them as UTF-8 with ``errors="replace"``.
@@ -151,5 +151,5 @@ class BPETokenizer:
         emoji may be split over several tokens); a lone piece of a character becomes "\\ufffd"
         instead of an error. An unknown id raises ``KeyError`` (or ``ValueError``).
         """
-        raise NotImplementedError('Join the bytes of all ids first, then decode once with errors="replace".')
+        raise NotImplementedError('Turning ids back into text; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).')
 

@@ -70,7 +70,7 @@ def word_positions(offsets: Sequence[tuple[int, int]], start: int, end: int) -> 
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    raise NotImplementedError('Keep position i when its span is non-empty (s < e) and overlaps the word (s < end and e > start).')
+    raise NotImplementedError('The positions of the tokens that make up one word; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).')
 
 
 def word_vector(token_vectors: np.ndarray, positions: Sequence[int]) -> np.ndarray:
@@ -88,7 +88,7 @@ def word_vector(token_vectors: np.ndarray, positions: Sequence[int]) -> np.ndarr
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    raise NotImplementedError('Check positions are non-empty and in [0, T), then average those rows in float64.')
+    raise NotImplementedError('One vector for a word from the vectors of its tokens; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).')
 
 
 def sense_separation(vectors: np.ndarray, senses: Sequence[str]) -> float:
@@ -107,7 +107,7 @@ def sense_separation(vectors: np.ndarray, senses: Sequence[str]) -> float:
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    raise NotImplementedError('All-pairs cosine matrix; over the upper triangle (i < j) average same-sense and different-sense entries separately; subtract.')
+    raise NotImplementedError('How much closer occurrences of the same sense are than occurrences of different senses; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).')
 
 
 def sense_accuracy(vectors: np.ndarray, senses: Sequence[str]) -> float:
@@ -125,7 +125,7 @@ def sense_accuracy(vectors: np.ndarray, senses: Sequence[str]) -> float:
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    raise NotImplementedError('All-pairs cosine matrix with the diagonal set to -inf; argmax per row (first = lowest index); compare senses.')
+    raise NotImplementedError("How often an occurrence's nearest other occurrence has its sense; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).")
 
 
 @dataclass

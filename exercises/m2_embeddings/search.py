@@ -46,7 +46,7 @@ def mean_pool(token_embeddings: np.ndarray, attention_mask: np.ndarray) -> np.nd
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    raise NotImplementedError('Turn the mask into 0/1 floats, sum the masked vectors over T and divide by the mask sum (guard 0).')
+    raise NotImplementedError('One vector per sentence from its token vectors, padding left out; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).')
 
 
 def bm25_search(
@@ -74,7 +74,7 @@ def bm25_search(
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    raise NotImplementedError("Tokenize docs and query; compute document frequencies and avgdl; sum each query token's term; stable sort by -score.")
+    raise NotImplementedError('Ranking documents by BM25 keyword scores; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).')
 
 
 def semantic_search(
@@ -96,7 +96,7 @@ def semantic_search(
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    raise NotImplementedError('Embed the docs (one batch) and [query]; scale rows to unit length (zero rows stay zero); dot products; stable sort.')
+    raise NotImplementedError('Ranking documents by the meaning of their embeddings; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).')
 
 
 def recall_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> float:
@@ -112,7 +112,7 @@ def recall_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> flo
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    raise NotImplementedError('Intersect set(ranked[:k]) with set(relevant) and divide by len(set(relevant)).')
+    raise NotImplementedError('The share of the relevant documents found in the top k; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).')
 
 
 def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int]) -> float:
@@ -127,7 +127,7 @@ def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int]) -> float:
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    raise NotImplementedError('Walk the ranking with enumerate(ranked, start=1); return 1 / rank at the first relevant doc.')
+    raise NotImplementedError('The reciprocal rank of the first relevant document; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).')
 
 
 def load_documents() -> list[str]:

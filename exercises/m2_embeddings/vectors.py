@@ -49,7 +49,7 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    raise NotImplementedError('Check the ids, allocate zeros of shape ids.shape + (V,), then put a 1 at each id (np.put_along_axis).')
+    raise NotImplementedError('One-hot vectors for ids of any shape; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).')
 
 
 def embedding_lookup(E: np.ndarray, ids) -> np.ndarray:
@@ -66,7 +66,7 @@ def embedding_lookup(E: np.ndarray, ids) -> np.ndarray:
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    raise NotImplementedError('Check E is 2-D and every id is in [0, V), then index E with the id array.')
+    raise NotImplementedError('The embedding rows of ids of any shape; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).')
 
 
 def embedding_backward(ids, grad_output: np.ndarray, vocab_size: int) -> np.ndarray:
@@ -86,7 +86,7 @@ def embedding_backward(ids, grad_output: np.ndarray, vocab_size: int) -> np.ndar
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    raise NotImplementedError('Flatten the ids to [n] and the gradient to [n, d], then np.add.at(dE, ids, grads).')
+    raise NotImplementedError('The gradient of the embedding table from the gradients of the looked-up rows; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).')
 
 
 def embedding_table_size(vocab_size: int, dim: int, bytes_per_param: float = 4) -> tuple[int, int]:
@@ -104,7 +104,7 @@ def embedding_table_size(vocab_size: int, dim: int, bytes_per_param: float = 4) 
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    raise NotImplementedError('parameters = vocab_size * dim; bytes = ceil(parameters * bytes_per_param).')
+    raise NotImplementedError('The size of an embedding table in parameters and in bytes; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).')
 
 
 def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
@@ -124,7 +124,7 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
-    raise NotImplementedError('Scale each vector to unit length (zero vectors stay zero), take dot products, clip to [-1, 1].')
+    raise NotImplementedError('The cosine similarity of vectors and of rows of matrices; lesson section “How close are two vectors” (course/m2_embeddings.md#how-close-are-two-vectors).')
 
 
 def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +141,7 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
-    raise NotImplementedError('Score every row with cosine_similarity, then a stable argsort of -scores, keep the first k.')
+    raise NotImplementedError('The rows of a matrix most similar to a query, best first; lesson section “How close are two vectors” (course/m2_embeddings.md#how-close-are-two-vectors).')
 
 
 def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int = 1) -> list[str]:
@@ -159,4 +159,4 @@ def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int 
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
-    raise NotImplementedError('Normalize rows, build the target from the unit vectors of a, b, c, score every word, skip the inputs, stable sort.')
+    raise NotImplementedError('Word analogies solved with vector arithmetic; lesson section “How close are two vectors” (course/m2_embeddings.md#how-close-are-two-vectors).')

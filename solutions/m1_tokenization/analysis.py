@@ -91,7 +91,7 @@ def bytes_per_token(tokenizer, text: str) -> float:
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    # BEGIN SOLUTION: Divide the number of UTF-8 bytes by the number of ids; raise ValueError when there are no ids.
+    # BEGIN SOLUTION: How many bytes of text one token carries on average; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).
     n_tokens = len(tokenizer.encode(text))
     if n_tokens == 0:
         raise ValueError("text encodes to no token")
@@ -113,7 +113,7 @@ def granularity(tokenizer, text: str) -> dict[str, int]:
 
     Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
-    # BEGIN SOLUTION: Four lengths: len(text.encode("utf-8")), len(text), len(tokenizer.encode(text)), len(split_words(text)).
+    # BEGIN SOLUTION: The length of the text at four granularities; lesson section “Three ways to cut text” (course/m1_tokenization.md#three-ways-to-cut-text).
     return {
         "bytes": len(text.encode("utf-8")),
         "characters": len(text),
@@ -135,7 +135,7 @@ def build_word_vocab(text: str, max_size: int | None = None) -> list[str]:
 
     Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
-    # BEGIN SOLUTION: Counter(split_words(text)), sort by (-count, word), cut at max_size.
+    # BEGIN SOLUTION: A word-level vocabulary of the most frequent words; lesson section “Three ways to cut text” (course/m1_tokenization.md#three-ways-to-cut-text).
     if max_size is not None and max_size < 0:
         raise ValueError("max_size must be >= 0")
     counts = Counter(split_words(text))
@@ -158,7 +158,7 @@ def oov_rate(vocab: Iterable[str], text: str) -> float:
 
     Lesson: course/m1_tokenization.md#three-ways-to-cut-text
     """
-    # BEGIN SOLUTION: Make vocab a set, split the text into words, return the share of words not in the set.
+    # BEGIN SOLUTION: The share of the text's words that a word-level vocabulary does not know; lesson section “Three ways to cut text” (course/m1_tokenization.md#three-ways-to-cut-text).
     known = set(vocab)
     words = split_words(text)
     if not words:
@@ -181,7 +181,7 @@ def embedding_parameters(vocab_size: int, d_model: int, tied: bool = True) -> in
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    # BEGIN SOLUTION: vocab_size * d_model, times 2 when not tied; validate both are >= 1.
+    # BEGIN SOLUTION: The number of parameters the embedding tables take; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).
     if vocab_size < 1 or d_model < 1:
         raise ValueError("vocab_size and d_model must be >= 1")
     return vocab_size * d_model * (1 if tied else 2)
@@ -213,7 +213,7 @@ def vocab_size_sweep(
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    # BEGIN SOLUTION: Call train_bpe once with max(vocab_sizes); for each V keep merges[:V - 256 - len(specials)] and the vocab ids below 256 + len(specials) + that many merges.
+    # BEGIN SOLUTION: The vocabularies of several sizes learned from one text; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).
     if not vocab_sizes:
         return []
     specials = list(dict.fromkeys(special_tokens))
@@ -252,7 +252,7 @@ def rare_token_fraction(ids: Sequence[int], vocab_size: int, min_count: int = 5)
 
     Lesson: course/m1_tokenization.md#how-big-should-the-vocabulary-be
     """
-    # BEGIN SOLUTION: Validate, Counter(ids), then count the ids in range(vocab_size) whose count is below min_count.
+    # BEGIN SOLUTION: The share of the vocabulary that is rare in a stream of ids; lesson section “How big should the vocabulary be” (course/m1_tokenization.md#how-big-should-the-vocabulary-be).
     if vocab_size < 1 or min_count < 1:
         raise ValueError("vocab_size and min_count must be >= 1")
     counts = Counter(ids)
@@ -277,7 +277,7 @@ def id_agreement(vocab_a: dict[int, bytes], vocab_b: dict[int, bytes]) -> float:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    # BEGIN SOLUTION: Intersect the key sets and count the ids whose bytes are equal.
+    # BEGIN SOLUTION: How many ids two tokenizers agree on; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).
     shared = vocab_a.keys() & vocab_b.keys()
     if not shared:
         raise ValueError("the vocabularies share no id")
@@ -301,7 +301,7 @@ def decode_with_wrong_tokenizer(text: str, encoder, decoder) -> str:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    # BEGIN SOLUTION: ids = encoder.encode(text); keep those in decoder.vocab; return decoder.decode(kept).
+    # BEGIN SOLUTION: What comes out when one tokenizer decodes another tokenizer's ids; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).
     ids = encoder.encode(text)
     return decoder.decode([i for i in ids if i in decoder.vocab])
     # END SOLUTION
@@ -317,7 +317,7 @@ def token_pieces(tokenizer, text: str) -> list[str]:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    # BEGIN SOLUTION: [tokenizer.decode([i]) for i in tokenizer.encode(text)]
+    # BEGIN SOLUTION: The text of each token the tokenizer cuts the text into; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).
     return [tokenizer.decode([i]) for i in tokenizer.encode(text)]
     # END SOLUTION
 
@@ -338,7 +338,7 @@ def letter_visibility(tokenizer, word: str, letter: str) -> dict:
 
     Lesson: course/m1_tokenization.md#a-tokenizer-belongs-to-its-model
     """
-    # BEGIN SOLUTION: pieces = token_pieces(...); standalone = pieces equal to letter; hidden = sum of piece.count(letter) over the other pieces.
+    # BEGIN SOLUTION: Where a letter of a word ends up among its tokens; lesson section “A tokenizer belongs to its model” (course/m1_tokenization.md#a-tokenizer-belongs-to-its-model).
     if len(letter) != 1:
         raise ValueError("letter must be one character")
     pieces = token_pieces(tokenizer, word)

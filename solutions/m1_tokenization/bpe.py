@@ -52,7 +52,7 @@ def get_pair_counts(ids: Sequence[int]) -> dict[tuple[int, int], int]:
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    # BEGIN SOLUTION: Walk over zip(ids, ids[1:]) and count each pair in a dict.
+    # BEGIN SOLUTION: The count of every pair of neighbouring ids; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).
     counts: dict[tuple[int, int], int] = {}
     for pair in zip(ids, ids[1:]):
         counts[pair] = counts.get(pair, 0) + 1
@@ -72,7 +72,7 @@ def merge_pair(ids: Sequence[int], pair: tuple[int, int], new_id: int) -> list[i
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    # BEGIN SOLUTION: Walk with an index i; if ids[i], ids[i+1] is the pair, emit new_id and do i += 2, else emit ids[i] and do i += 1.
+    # BEGIN SOLUTION: The ids with every occurrence of the pair replaced by the new id; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).
     out: list[int] = []
     i = 0
     while i < len(ids):
@@ -107,7 +107,7 @@ def pretokenize(text: str, special_tokens: Sequence[str] = ()) -> list[str]:
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    # BEGIN SOLUTION: Build one regex alternation of the escaped special tokens, longest first, split the text with it, and run GPT2_SPLIT_RE.findall on the pieces in between.
+    # BEGIN SOLUTION: The pre-tokens of the text, special tokens included as items of their own; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).
     result: list[str] = []
     for piece, is_special in _split_on_special_tokens(text, special_tokens):
         if is_special:
@@ -187,7 +187,7 @@ def train_bpe(
 
     Lesson: course/m1_tokenization.md#how-bpe-builds-a-vocabulary
     """
-    # BEGIN SOLUTION: Count unique pre-tokens with a Counter, write each as a list of single-byte `bytes`, keep pair counts plus an index pair -> pre-tokens containing it, and after each merge update only the affected pre-tokens (a heap finds the best pair fast).
+    # BEGIN SOLUTION: The training loop that learns the merges and builds the vocabulary; lesson section “How BPE builds a vocabulary” (course/m1_tokenization.md#how-bpe-builds-a-vocabulary).
     specials = list(dict.fromkeys(special_tokens))
     if any(s == "" for s in specials):
         raise ValueError("special tokens must not be empty")

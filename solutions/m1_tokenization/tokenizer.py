@@ -96,7 +96,7 @@ class BPETokenizer:
         merges: list[tuple[bytes, bytes]],
         special_tokens: Sequence[str] | None = None,
     ):
-        # BEGIN SOLUTION: Copy vocab, build bytes -> lowest id and pair -> rank (its index in merges), and give each special token an id (append missing ones at max(vocab) + 1).
+        # BEGIN SOLUTION: What the tokenizer keeps to encode and decode: its vocabulary, its merges and an id for every special token; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).
         self.vocab: dict[int, bytes] = dict(vocab)
         self.merges: list[tuple[bytes, bytes]] = list(merges)
         self.special_tokens: list[str] = list(dict.fromkeys(special_tokens or ()))
@@ -148,7 +148,7 @@ class BPETokenizer:
         The trap: read the files as UTF-8 and skip the ``#version`` line and empty lines only;
         every other line is a merge.
         """
-        # BEGIN SOLUTION: Invert gpt2_bytes_to_unicode(), turn every token string of encoder.json and both halves of every merge line into bytes, then call cls(vocab, merges, special_tokens).
+        # BEGIN SOLUTION: Reading GPT-2's vocabulary and merges files into bytes; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).
         byte_of = {ch: b for b, ch in gpt2_bytes_to_unicode().items()}
 
         def to_bytes(token: str) -> bytes:
@@ -178,7 +178,7 @@ class BPETokenizer:
         The trap: apply merges by *rank*, not by how often a pair occurs in the text, and merge
         every occurrence of the chosen pair left to right without overlap.
         """
-        # BEGIN SOLUTION: Cut out special tokens, run GPT2_SPLIT_RE.findall on the rest, and encode each pre-token (cache the result per pre-token).
+        # BEGIN SOLUTION: Encoding text to ids by replaying the merges; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).
         ids: list[int] = []
         for piece, is_special in self._split_on_special_tokens(text):
             if is_special:
@@ -202,7 +202,7 @@ class BPETokenizer:
           ``["a", "  "]`` but ``"a  b"`` as ``["a", " ", " b"]``; likewise ``"'l"`` may become
           ``"'ll"``. Keep the last pre-tokens until more text arrives (or the input ends).
         """
-        # BEGIN SOLUTION: Keep a pending string; after each chunk, emit the ids of everything except the last two pre-tokens and any place where a special token could still start, then encode what is left at the end.
+        # BEGIN SOLUTION: Encoding a stream of text chunks lazily, with the same ids as encoding the whole text; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).
         pending = ""
         for chunk in chunks:
             pending += chunk
@@ -220,7 +220,7 @@ class BPETokenizer:
         emoji may be split over several tokens); a lone piece of a character becomes "\\ufffd"
         instead of an error. An unknown id raises ``KeyError`` (or ``ValueError``).
         """
-        # BEGIN SOLUTION: Join the bytes of all ids first, then decode once with errors="replace".
+        # BEGIN SOLUTION: Turning ids back into text; lesson section “Encoding new text with the merges” (course/m1_tokenization.md#encoding-new-text-with-the-merges).
         return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
         # END SOLUTION
 

@@ -70,7 +70,7 @@ def word_positions(offsets: Sequence[tuple[int, int]], start: int, end: int) -> 
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    # BEGIN SOLUTION: Keep position i when its span is non-empty (s < e) and overlaps the word (s < end and e > start).
+    # BEGIN SOLUTION: The positions of the tokens that make up one word; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).
     if start < 0 or start >= end:
         raise ValueError(f"need 0 <= start < end, got start={start}, end={end}")
     return [i for i, (s, e) in enumerate(offsets) if s < e and s < end and e > start]
@@ -92,7 +92,7 @@ def word_vector(token_vectors: np.ndarray, positions: Sequence[int]) -> np.ndarr
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    # BEGIN SOLUTION: Check positions are non-empty and in [0, T), then average those rows in float64.
+    # BEGIN SOLUTION: One vector for a word from the vectors of its tokens; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).
     token_vectors = np.asarray(token_vectors)
     if token_vectors.ndim != 2:
         raise ValueError(f"token_vectors must be [T, d], got shape {token_vectors.shape}")
@@ -137,7 +137,7 @@ def sense_separation(vectors: np.ndarray, senses: Sequence[str]) -> float:
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    # BEGIN SOLUTION: All-pairs cosine matrix; over the upper triangle (i < j) average same-sense and different-sense entries separately; subtract.
+    # BEGIN SOLUTION: How much closer occurrences of the same sense are than occurrences of different senses; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).
     labels = _check_senses(vectors, senses)
     sims = _cosine_matrix(vectors)
     upper = np.triu(np.ones(sims.shape, dtype=bool), k=1)
@@ -164,7 +164,7 @@ def sense_accuracy(vectors: np.ndarray, senses: Sequence[str]) -> float:
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """
-    # BEGIN SOLUTION: All-pairs cosine matrix with the diagonal set to -inf; argmax per row (first = lowest index); compare senses.
+    # BEGIN SOLUTION: How often an occurrence's nearest other occurrence has its sense; lesson section “One vector per word or one per occurrence” (course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence).
     labels = _check_senses(vectors, senses)
     if len(labels) < 2:
         raise ValueError("need at least two occurrences")

@@ -51,7 +51,7 @@ def mean_pool(token_embeddings: np.ndarray, attention_mask: np.ndarray) -> np.nd
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    # BEGIN SOLUTION: Turn the mask into 0/1 floats, sum the masked vectors over T and divide by the mask sum (guard 0).
+    # BEGIN SOLUTION: One vector per sentence from its token vectors, padding left out; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).
     token_embeddings = np.asarray(token_embeddings)
     attention_mask = np.asarray(attention_mask)
     if token_embeddings.ndim != 3 or attention_mask.shape != token_embeddings.shape[:2]:
@@ -91,7 +91,7 @@ def bm25_search(
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    # BEGIN SOLUTION: Tokenize docs and query; compute document frequencies and avgdl; sum each query token's term; stable sort by -score.
+    # BEGIN SOLUTION: Ranking documents by BM25 keyword scores; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"k must be a non-negative int, got {k!r}")
     if not docs:
@@ -136,7 +136,7 @@ def semantic_search(
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    # BEGIN SOLUTION: Embed the docs (one batch) and [query]; scale rows to unit length (zero rows stay zero); dot products; stable sort.
+    # BEGIN SOLUTION: Ranking documents by the meaning of their embeddings; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"k must be a non-negative int, got {k!r}")
     if not docs:
@@ -169,7 +169,7 @@ def recall_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> flo
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    # BEGIN SOLUTION: Intersect set(ranked[:k]) with set(relevant) and divide by len(set(relevant)).
+    # BEGIN SOLUTION: The share of the relevant documents found in the top k; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).
     relevant = set(relevant)
     if not relevant:
         raise ValueError("a query needs at least one relevant document")
@@ -191,7 +191,7 @@ def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int]) -> float:
 
     Lesson: course/m2_embeddings.md#searching-by-meaning
     """
-    # BEGIN SOLUTION: Walk the ranking with enumerate(ranked, start=1); return 1 / rank at the first relevant doc.
+    # BEGIN SOLUTION: The reciprocal rank of the first relevant document; lesson section “Searching by meaning” (course/m2_embeddings.md#searching-by-meaning).
     relevant = set(relevant)
     if not relevant:
         raise ValueError("a query needs at least one relevant document")

@@ -80,7 +80,7 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    # BEGIN SOLUTION: Check the ids, allocate zeros of shape ids.shape + (V,), then put a 1 at each id (np.put_along_axis).
+    # BEGIN SOLUTION: One-hot vectors for ids of any shape; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
         raise ValueError(f"vocab_size must be a positive int, got {vocab_size!r}")
     ids = _check_ids(ids, vocab_size)
@@ -104,7 +104,7 @@ def embedding_lookup(E: np.ndarray, ids) -> np.ndarray:
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    # BEGIN SOLUTION: Check E is 2-D and every id is in [0, V), then index E with the id array.
+    # BEGIN SOLUTION: The embedding rows of ids of any shape; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).
     E = np.asarray(E)
     if E.ndim != 2:
         raise ValueError(f"E must be a [V, d] matrix, got shape {E.shape}")
@@ -130,7 +130,7 @@ def embedding_backward(ids, grad_output: np.ndarray, vocab_size: int) -> np.ndar
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    # BEGIN SOLUTION: Flatten the ids to [n] and the gradient to [n, d], then np.add.at(dE, ids, grads).
+    # BEGIN SOLUTION: The gradient of the embedding table from the gradients of the looked-up rows; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
         raise ValueError(f"vocab_size must be a positive int, got {vocab_size!r}")
     ids = _check_ids(ids, vocab_size)
@@ -160,7 +160,7 @@ def embedding_table_size(vocab_size: int, dim: int, bytes_per_param: float = 4) 
 
     Lesson: course/m2_embeddings.md#from-ids-to-vectors
     """
-    # BEGIN SOLUTION: parameters = vocab_size * dim; bytes = ceil(parameters * bytes_per_param).
+    # BEGIN SOLUTION: The size of an embedding table in parameters and in bytes; lesson section “From IDs to vectors” (course/m2_embeddings.md#from-ids-to-vectors).
     for name, value in (("vocab_size", vocab_size), ("dim", dim)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
@@ -188,7 +188,7 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float | np.ndarray:
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
-    # BEGIN SOLUTION: Scale each vector to unit length (zero vectors stay zero), take dot products, clip to [-1, 1].
+    # BEGIN SOLUTION: The cosine similarity of vectors and of rows of matrices; lesson section “How close are two vectors” (course/m2_embeddings.md#how-close-are-two-vectors).
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.ndim not in (1, 2) or b.ndim not in (1, 2):
@@ -216,7 +216,7 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
-    # BEGIN SOLUTION: Score every row with cosine_similarity, then a stable argsort of -scores, keep the first k.
+    # BEGIN SOLUTION: The rows of a matrix most similar to a query, best first; lesson section “How close are two vectors” (course/m2_embeddings.md#how-close-are-two-vectors).
     query = np.asarray(query, dtype=np.float64)
     matrix = np.asarray(matrix, dtype=np.float64)
     if query.ndim != 1 or matrix.ndim != 2:
@@ -244,7 +244,7 @@ def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int 
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
-    # BEGIN SOLUTION: Normalize rows, build the target from the unit vectors of a, b, c, score every word, skip the inputs, stable sort.
+    # BEGIN SOLUTION: Word analogies solved with vector arithmetic; lesson section “How close are two vectors” (course/m2_embeddings.md#how-close-are-two-vectors).
     E = np.asarray(E, dtype=np.float64)
     if E.ndim != 2 or len(vocab) != E.shape[0]:
         raise ValueError(f"need E [V, d] and V words, got E {E.shape} and {len(vocab)} words")

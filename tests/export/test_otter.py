@@ -74,7 +74,7 @@ def test_the_student_notebook_has_stubs_and_public_tests_only(assigned):
     for solution_only in ("_split_on_special_tokens", "_merge_bytes", "heapq", "counts.get(pair",
                           "BEGIN SOLUTION", "BEGIN PROMPT"):
         assert solution_only not in code
-    assert "raise NotImplementedError('Walk over zip(ids, ids[1:])" in code
+    assert "raise NotImplementedError('The count of every pair of neighbouring ids" in code
     tests = nbformat.read(student, as_version=4).metadata["otter"]["tests"]
     public = "\n".join(tests.values())
     assert "test_merge_pair" in public and "hidden=False" in public
