@@ -107,13 +107,17 @@ def stale_files(target: Path = EXERCISES, solutions: Path = SOLUTIONS) -> list[s
         return _differences(fresh, target)
 
 
+# What running the code leaves in a student's folder: caches, and the last grade that
+# `autograder hint` reads. None of it is part of a release.
+_LOCAL_STATE = {"__pycache__", ".pytest_cache", ".hypothesis", ".autograder"}
+
+
 def _differences(fresh: Path, existing: Path) -> list[str]:
     def listing(root: Path) -> set[str]:
         if not root.is_dir():
             return set()
         return {str(p.relative_to(root)) for p in root.rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts
-                and ".pytest_cache" not in p.parts and ".hypothesis" not in p.parts}
+                if p.is_file() and not _LOCAL_STATE.intersection(p.relative_to(root).parts)}
 
     new, old = listing(fresh), listing(existing)
     changed = {p for p in new & old if not filecmp.cmp(fresh / p, existing / p, shallow=False)}

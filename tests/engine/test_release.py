@@ -70,3 +70,17 @@ def test_exercises_are_up_to_date():
 
 def test_solutions_exist_for_the_exercises():
     assert SOLUTIONS.is_dir() and EXERCISES.is_dir()
+
+
+def test_what_grading_leaves_behind_is_not_a_stale_release(tmp_path):
+    """Grading writes .autograder/last-grade.json (for `autograder hint`) and Python writes
+    caches into the student's folder; neither makes the release out of date."""
+    target = tmp_path / "exercises"
+    write_exercises(target, SOLUTIONS)
+    for leftover in (".autograder/last-grade.json", "m1_tokenization/__pycache__/bpe.pyc",
+                     ".pytest_cache/v/cache/lastfailed"):
+        (target / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (target / leftover).write_text("{}")
+    assert stale_files(target, SOLUTIONS) == []
+    (target / "m1_tokenization" / "extra.py").write_text("")
+    assert stale_files(target, SOLUTIONS) == ["m1_tokenization/extra.py"]
