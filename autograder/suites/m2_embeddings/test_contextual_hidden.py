@@ -118,9 +118,14 @@ def test_sense_accuracy_leaves_one_out(student):
 @pytest.mark.points(1)
 @pytest.mark.hint("Between equally similar neighbours the lower index wins.")
 def test_sense_accuracy_ties_by_lower_index(student):
-    got = expect_float(student.function(CONTEXTUAL, "sense_accuracy")(np.array([[1.0, 0.0]] * 3), ["a", "b", "b"]),
-                       "sense_accuracy(3 equal vectors, ['a', 'b', 'b'])")
-    assert got == 0.0, f"sense_accuracy of three equal vectors = {got}; expected 0.0 when ties go to the lower index"
+    accuracy = student.function(CONTEXTUAL, "sense_accuracy")
+    equal = np.array([[1.0, 0.0]] * 3)
+    # Every other occurrence is equally near: the lower index decides (2 of 3 right here, 0 of 3
+    # below; the higher index would give the opposite).
+    for senses, want in ((["a", "a", "b"], 2 / 3), (["a", "b", "b"], 0.0)):
+        got = expect_float(accuracy(equal, senses), f"sense_accuracy(3 equal vectors, {senses})")
+        assert got == pytest.approx(want, abs=1e-9), \
+            f"sense_accuracy(3 equal vectors, {senses}) = {got}; expected {want:.4g} when ties go to the lower index"
 
 
 # ----------------------------------------------------------------------------- "pitch" in the real model
