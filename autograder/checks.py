@@ -18,6 +18,7 @@ numpy scalars (``np.float64(1.0)``, ``np.int64(3)``) are accepted and converted 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from typing import Any
@@ -27,7 +28,7 @@ import numpy as np
 __all__ = [
     "describe", "expect_int", "expect_float", "expect_bool", "expect_str", "expect_bytes",
     "expect_list", "expect_tuple", "expect_pairs", "expect_dict", "expect_array",
-    "expect_tensor", "expect_object", "expect_iterator",
+    "expect_tensor", "expect_object", "expect_iterator", "must_raise",
 ]
 
 _SHOWN_CHARS = 24
@@ -401,3 +402,16 @@ def expect_tensor(value: Any, what: str, *, shape: tuple | None = None,
         raise _fail(what, value, _array_expected("tensor", shape, dtype_kind))
     _check_array(_tensor_as_array(value), value, what, "tensor", shape, dtype_kind, finite)
     return value
+
+
+@contextlib.contextmanager
+def must_raise(error: type[BaseException] | tuple[type[BaseException], ...], what: str):
+    """The block (one call of the student's) must raise `error`; otherwise the message names
+    the call that returned normally, which ``pytest.raises`` cannot say."""
+    try:
+        yield
+    except error:
+        return
+    names = " or ".join(e.__name__ for e in (error if isinstance(error, tuple) else (error,)))
+    raise AssertionError(f"{what} returned normally instead of raising {names}")
+

@@ -187,8 +187,25 @@ def test_expect_object_wants_a_handle():
 
 
 def test_every_public_name_is_exported():
-    assert {name for name in dir(checks) if name.startswith(("expect_", "describe"))} == set(
-        checks.__all__)
+    assert {name for name in dir(checks)
+            if name.startswith(("expect_", "describe", "must_"))} == set(checks.__all__)
+
+
+def test_must_raise_names_the_call_that_returned_normally():
+    with checks.must_raise(ValueError, "f(-1)"):
+        raise ValueError("negative")
+    with checks.must_raise((KeyError, ValueError), "g('x')"):
+        raise KeyError("x")
+    with pytest.raises(AssertionError, match=r"^f\(-1\) returned normally instead of raising "
+                                             "ValueError$"):
+        with checks.must_raise(ValueError, "f(-1)"):
+            pass
+    with pytest.raises(AssertionError, match="instead of raising KeyError or ValueError"):
+        with checks.must_raise((KeyError, ValueError), "g('x')"):
+            pass
+    with pytest.raises(TypeError):  # another error is the student's bug, reported as such
+        with checks.must_raise(ValueError, "f(-1)"):
+            raise TypeError("wrong kind")
 
 
 def test_expect_iterator_drains_and_checks_items():

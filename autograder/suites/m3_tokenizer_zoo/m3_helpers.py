@@ -11,12 +11,11 @@ Expected values come from independent places:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 from pathlib import Path
 
-from autograder.checks import expect_list
+from autograder.checks import expect_list, must_raise
 from autograder.worker_helpers import m3_tokenizer_zoo as zoo
 
 ZOO = "autograder.worker_helpers.m3_tokenizer_zoo"
@@ -109,12 +108,3 @@ def first_difference(got: list, want: list) -> str:
     return "they are equal"
 
 
-@contextlib.contextmanager
-def must_raise(error: type[BaseException], what: str):
-    """The code in the block (one call of the student's) must raise `error`; otherwise the
-    message names the call that returned normally."""
-    try:
-        yield
-    except error:
-        return
-    raise AssertionError(f"{what} returned normally instead of raising {error.__name__}")

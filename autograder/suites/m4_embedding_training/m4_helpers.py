@@ -8,14 +8,13 @@ loss and CLIP's symmetric loss as their authors write them, and a plain attentio
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.util
 import sys
 
 import numpy as np
 
-from autograder.checks import describe, expect_array, expect_float, expect_list
+from autograder.checks import describe, expect_array, expect_float, expect_list, must_raise
 from autograder.sandbox.launcher import REPO_ROOT
 
 MODULE = "m4_embedding_training"
@@ -162,16 +161,6 @@ def assert_close(got: np.ndarray, want, message: str, *, rtol: float = 1e-7,
                              f"the first at index {where if len(where) != 1 else where[0]} "
                              f"(yours: {float(got[where]):.6g})")
 
-
-@contextlib.contextmanager
-def must_raise(error: type[BaseException], what: str):
-    """The code in the block (one call of the student's) must raise `error`; otherwise the
-    message names the call that returned normally."""
-    try:
-        yield
-    except error:
-        return
-    raise AssertionError(f"{what} returned normally instead of raising {error.__name__}")
 
 
 def expect_loss(value, what: str) -> float:
