@@ -32,6 +32,8 @@ def test_granularity(student, solution):
     for text in (MIXED, GPT2_TEXTS["german"], course_text(solution, "heldout.txt")[:3000]):
         want = expected(solution, "granularity", view, text)
         got = expect_dict(granularity(tok, text), "granularity(tok, text)", keys=str, values=int)
+        assert got.get("words") == want["words"], \
+            f"granularity(tok, text) counted {got.get('words')} words; expected {want['words']}, the words of split_words"
         assert got == want, f"granularity(tok, text) = {got}; expected {want}"
 
 

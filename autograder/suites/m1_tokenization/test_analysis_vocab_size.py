@@ -71,7 +71,8 @@ def test_vocab_size_sweep(student, solution):
         assert set(row) == set(want_row), f"a row has the keys {sorted(row)}; expected {sorted(want_row)}"
         for key, value in want_row.items():
             number = expect_float(row[key], f"the {key!r} of the row for size {want_row['vocab_size']}")
-            assert number == pytest.approx(value), f"{key!r} is {number:g} for size {want_row['vocab_size']}, expected {value:g}"
+            why = ": one merge more than fits beside the 256 bytes and the special token" if key == "num_merges" and number == value + 1 else ""
+            assert number == pytest.approx(value), f"{key!r} is {number:g} for size {want_row['vocab_size']}, expected {value:g}{why}"
 
 
 @pytest.mark.points(1)

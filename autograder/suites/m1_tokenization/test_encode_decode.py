@@ -55,11 +55,13 @@ def test_encode_never_merges_across_pretokens(student):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("A special token in the text becomes its own single id; it is never split and never merged with its neighbours.")
+@pytest.mark.hint("A special token in the text becomes its own single id (where several start at the same place, the longest); it is never split and never merged with its neighbours.")
 def test_special_tokens_encode_to_their_ids(student):
     vocab = byte_vocab(b"|>", b"<|", ENDOFTEXT.encode())
     tok = tokenizer(student, vocab, [(b"|", b">"), (b"<", b"|")], [ENDOFTEXT])
     check_encode(tok, f"a{ENDOFTEXT}<|b|>", [97, 258, 257, 98, 256], "special token not mapped to its id")
+    tok = tokenizer(student, byte_vocab(), [], ["<s>", "<s><s>"])  # appended as 256 and 257
+    check_encode(tok, "<s><s><s>", [257, 256], "not the longest special token where two start at the same place")
 
 
 @pytest.mark.points(1)

@@ -70,6 +70,10 @@ def check_merge(merge_pair, solution, ids, pair, new_id):
         assert got == want, (f"{what} returned {len(got)} ids for {len(ids)} input ids with no match"
                              + (": the last id is missing" if got == list(ids)[:-1] else
                                 f": {difference(got, want)}"))
+    again = solution.function(BPE, "merge_pair")(list(want), pair, new_id)
+    if again != want and got == again:
+        raise AssertionError(f"{what} returned {got}: the new id {new_id} was merged again with its neighbour, "
+                             f"after the pass that wrote it gave {want}")
     if len(got) != len(want) and got == want[:-1]:
         raise AssertionError(f"{what} returned {len(got)} ids where {len(want)} were expected: the last id is missing")
     assert got == want, f"{what}: {difference(got, want)}"

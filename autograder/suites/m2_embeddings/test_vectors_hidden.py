@@ -88,9 +88,14 @@ def test_backward_matches_one_hot_transpose_on_random_data(student):
     rng = np.random.default_rng(21)
     ids = rng.integers(0, 6, size=(4, 5))
     grad = rng.normal(size=(4, 5, 3))
-    got = expect_array(student.function(VECTORS, "embedding_backward")(ids, grad, 6),
-                       "embedding_backward(ids of shape (4, 5), grads, 6)", shape=(6, 3), dtype_kind="f", finite=True)
+    backward = student.function(VECTORS, "embedding_backward")
+    got = expect_array(backward(ids, grad, 6), "embedding_backward(ids of shape (4, 5), grads, 6)", shape=(6, 3), dtype_kind="f", finite=True)
     want = np.eye(6)[ids].reshape(-1, 6).T @ grad.reshape(-1, 3)
+    if not np.allclose(got, want, atol=1e-6):
+        flat = expect_array(backward(ids.reshape(-1), grad.reshape(-1, 3), 6), "embedding_backward(the 20 ids in one dimension, grads, 6)",
+                            shape=(6, 3), dtype_kind="f", finite=True)
+        assert not np.allclose(flat, want, atol=1e-6), \
+            "the gradient is right for the 20 ids in one dimension but wrong for the same ids of shape (4, 5)"
     np.testing.assert_allclose(got, want, atol=1e-6, err_msg="gradient differs from one_hot.T @ grad")
 
 
@@ -114,6 +119,8 @@ def test_table_size_other_precisions_and_bad_sizes(student):
     size = student.function(VECTORS, "embedding_table_size")
     for args, want in (((50_257, 768, 2), (38_597_376, 77_194_752)), ((3, 3, 0.5), (9, 5))):
         got = expect_tuple(size(*args), f"embedding_table_size{args}", of=int, length=2)
+        assert got[0] != want[0] or got[1] == want[1], \
+            f"embedding_table_size{args} gave {got[1]} bytes for {got[0]} parameters of {args[2]} bytes each; expected {want[1]}"
         assert got == want, f"embedding_table_size{args} = {got}; expected {want}"
     with pytest.raises(ValueError):
         size(0, 768)
@@ -227,7 +234,7 @@ def test_analogy_never_returns_an_input_word(student):
     got = expect_list(student.function(VECTORS, "analogy")(ANALOGY_E, ANALOGY_VOCAB, "man", "king", "woman", k=3),
                       "analogy(E, vocab, 'man', 'king', 'woman', k=3)", of=str, length=3)
     assert not {"man", "king", "woman"} & set(got), f"analogy returned {got}, which holds a word of the question"
-    assert got == ["queen", "girl", "apple"], "wrong ranking of the remaining words"
+    assert got[0] == "queen", f"analogy returned {got}; 'queen' is the nearest word that is not in the question"
 
 
 @pytest.mark.points(1)

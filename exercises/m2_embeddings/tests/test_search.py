@@ -24,11 +24,14 @@ def test_mean_pool_skips_padding(student):
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("BM25 as the docstring defines it, summed over the query's words.")
+@pytest.mark.hint("BM25 as the docstring defines it, summed over the query's words: a word in most documents still adds a little; equal scores keep the lower index first.")
 def test_bm25_small(student):
     docs = ["a red car", "the quick fox", "a red fox"]
     got = ranked(student.function(SEARCH, "bm25_search")("red fox", docs, 3), "bm25_search('red fox', docs, 3)", 3)
-    assert [doc for doc, _ in got] == [2, 0, 1]
+    order = [doc for doc, _ in got]
+    assert min(score for _, score in got) >= 0, f"bm25_search gave a negative score: {got}; a query word adds to the score even when most documents hold it"
+    assert order[0] == 2, f"ranked {order}: document 2 holds both query words, the others one each"
+    assert order == [2, 0, 1], f"ranked {order}: documents 0 and 1 score the same, so the lower index comes first"
     assert got[0][1] == pytest.approx(2 * np.log(1.6))  # idf("red") = idf("fox") = ln(1.6)
 
 

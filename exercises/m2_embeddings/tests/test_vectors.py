@@ -22,7 +22,7 @@ def test_lookup_equals_one_hot_times_matrix(student):
     E = np.arange(12, dtype=np.float32).reshape(4, 3)
     ids = np.array([[3, 0], [1, 1]])
     got = expect_array(student.function(VECTORS, "embedding_lookup")(E, ids), "embedding_lookup(E, ids)", shape=(2, 2, 3))
-    assert got.dtype == np.float32
+    assert got.dtype == np.float32, f"embedding_lookup returned {got.dtype} rows for a float32 E; expected float32, E's dtype"
     np.testing.assert_array_equal(got, np.eye(4)[ids] @ E)
 
 
@@ -38,15 +38,17 @@ def test_cosine_small(student):
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("top_k returns (indices, scores), best first; equal scores keep the lower index first.")
+@pytest.mark.hint("top_k ranks the rows by their cosine with the query and returns (indices, scores), best first; equal scores keep the lower index first.")
 def test_top_k_small(student):
     indices, scores = expect_tuple(student.function(VECTORS, "top_k")([1.0, 0.0], [[0.0, 1.0], [2.0, 0.0], [1.0, 1.0]], 2),
                                    "top_k(q, 3 rows, 2)", length=2)
     np.testing.assert_array_equal(expect_array(indices, "top_k(...)'s indices", shape=(2,), dtype_kind="iu"), [1, 2])
-    np.testing.assert_allclose(expect_array(scores, "top_k(...)'s scores", shape=(2,), dtype_kind="f"), [1.0, 2**-0.5])
+    np.testing.assert_allclose(expect_array(scores, "top_k(...)'s scores", shape=(2,), dtype_kind="f"), [1.0, 2**-0.5],
+                               err_msg="the scores are not the cosines of rows 1 and 2 with the query")
     indices, _ = expect_tuple(student.function(VECTORS, "top_k")([1.0, 0.0], [[0.0, 1.0], [1.0, 0.0], [2.0, 0.0]], 2),
                               "top_k(q, rows with a tie, 2)", length=2)
-    np.testing.assert_array_equal(expect_array(indices, "top_k(...)'s indices", shape=(2,), dtype_kind="iu"), [1, 2])
+    np.testing.assert_array_equal(expect_array(indices, "top_k(...)'s indices", shape=(2,), dtype_kind="iu"), [1, 2],
+                                  err_msg="rows 1 and 2 tie; the lower index comes first")
 
 
 @pytest.mark.points(2)

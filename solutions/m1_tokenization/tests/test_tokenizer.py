@@ -42,10 +42,13 @@ def byte_vocab(*extra: bytes) -> dict[int, bytes]:
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("The files write every byte as a printable character; the tokenizer works on the bytes those characters stand for.")
+@pytest.mark.hint("The files write every byte as a printable character: from_files turns them back into the bytes they stand for. Encoding then replays the merges by rank, inside each pre-token.")
 def test_gpt2_hello_world(student):
     tok = gpt2(student)
-    assert encoded(tok, "Hello world") == [15496, 995]
+    vocab = expect_dict(tok.fetch("vocab"), "BPETokenizer.from_files(GPT-2's files)'s vocab", keys=int, values=bytes)
+    assert vocab.get(995) == b" world", f"from_files loaded GPT-2's id 995 as {vocab.get(995)!r}; it stands for b' world'"
+    got = encoded(tok, "Hello world")
+    assert got == [15496, 995], f"from_files loaded the vocabulary right, but encode('Hello world') gave {got}; GPT-2 gives [15496, 995]"
     assert encoded(tok, " strawberry") == [41236]
     assert decoded(tok, [15496, 995]) == "Hello world"
 
@@ -66,8 +69,10 @@ def test_encode_applies_merges_by_rank(student):
 @pytest.mark.hint("A special token becomes its own single id (GPT-2 already has one for <|endoftext|>); one missing from the vocabulary gets a new id after the largest.")
 def test_special_tokens(student):
     tok = gpt2(student)
+    specials = expect_list(tok.fetch("special_tokens"), "BPETokenizer.from_files(GPT-2's files, [EOT])'s special_tokens", of=str)
+    assert EOT in specials, f"BPETokenizer.from_files(GPT-2's files, ['{EOT}']) made a tokenizer whose special_tokens are {specials}"
     ids = encoded(tok, f"Hello{EOT}world")
-    assert ids == [15496, 50256, 6894]
+    assert ids == [15496, 50256, 6894], f"encode('Hello{EOT}world') = {ids}: the special token is not its own single id 50256"
     assert decoded(tok, ids) == f"Hello{EOT}world"
     vocab = byte_vocab()
     vocab[300] = b"xyz"  # ids need not be contiguous

@@ -24,10 +24,12 @@ def test_word_vector_mean(student):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Each pair of different occurrences counts once; an occurrence is never its own neighbour.")
+@pytest.mark.hint("Separation is the mean cosine of the same-sense pairs minus that of the different-sense pairs; each pair of two occurrences counts once and an occurrence is never paired with itself, nor its own neighbour.")
 def test_senses_small(student):
     vectors = np.array([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0], [0.1, 1.0]])
     senses = ["a", "a", "b", "b"]
     separation = expect_float(student.function(CONTEXTUAL, "sense_separation")(vectors[:3], senses[:3]), "sense_separation")
-    assert separation == pytest.approx(0.9950 - (0.0 + 0.0995) / 2, abs=1e-3)
+    assert separation == pytest.approx(0.9950 - (0.0 + 0.0995) / 2, abs=1e-3), (
+        f"sense_separation of 3 vectors (two of sense a) = {separation:.4f}; expected 0.9950 (the one same-sense pair) "
+        "minus 0.0498 (the mean of the two different-sense pairs)")
     assert expect_float(student.function(CONTEXTUAL, "sense_accuracy")(vectors, senses), "sense_accuracy") == 1.0
