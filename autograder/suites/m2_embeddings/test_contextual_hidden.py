@@ -20,6 +20,7 @@ def test_word_positions_skip_special_tokens(student, solution):
 
 @pytest.mark.points(1)
 @pytest.mark.hint("A token belongs to a word when their character spans overlap; touching at an edge is not overlapping.")
+@pytest.mark.deeper_hint("Character spans are half-open, [start, end): a token that ends exactly where the word starts shares no character with it.")
 def test_word_positions_split_word_between_neighbours(student):
     offsets = [(0, 0), (0, 3), (4, 6), (6, 9), (9, 13), (14, 18), (0, 0)]  # [CLS] the un ##pit ##ched note [SEP]
     positions = student.function(CONTEXTUAL, "word_positions")
@@ -81,6 +82,7 @@ def test_word_vector_refuses_no_positions(student):
 
 @pytest.mark.points(2)
 @pytest.mark.hint("Each pair of different occurrences counts once; an occurrence paired with itself is not a pair.")
+@pytest.mark.deeper_hint("Count each pair of two different occurrences once: the diagonal of the similarity matrix compares each occurrence with itself, and the matrix holds every other pair twice.")
 def test_sense_separation_skips_self_pairs(student, solution):
     vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0], [0.8, 0.6], [0.3, 0.9]])
     senses = ["a", "a", "b", "b", "a"]
@@ -109,6 +111,7 @@ def test_sense_separation_needs_both_kinds_of_pairs(student):
 
 @pytest.mark.points(2)
 @pytest.mark.hint("Each occurrence is judged by the others: it is never its own nearest neighbour.")
+@pytest.mark.deeper_hint("Every vector is most similar to itself; take each occurrence out of its own candidates before picking the nearest.")
 def test_sense_accuracy_leaves_one_out(student):
     vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.9, 0.1], [0.1, 0.9]])
     got = expect_float(student.function(CONTEXTUAL, "sense_accuracy")(vectors, ["a", "a", "b", "b"]), "sense_accuracy(4 vectors, senses)")
@@ -150,9 +153,10 @@ def test_pitch_accuracy_static_versus_contextual(student, solution):
     data = pitch(solution)
     accuracy = student.function(CONTEXTUAL, "sense_accuracy")
     contextual = expect_float(accuracy(data["contextual"], data["senses"]), "sense_accuracy(contextual vectors, senses)")
-    static = expect_float(accuracy(data["static"], data["senses"]), "sense_accuracy(static vectors, senses)")
     assert contextual == 1.0, f"sense_accuracy of the contextual vectors = {contextual}; they find every sense (1.0)"
-    assert static <= 0.5, f"sense_accuracy of identical static vectors = {static}; they cannot tell the senses apart"
+    # The static vectors are not graded here: all 18 are equal, so every neighbour is a tie
+    # whose last bits depend on the CPU (ties are graded with exact ones in
+    # test_sense_accuracy_ties_by_lower_index).
 
 
 @pytest.mark.points(1)

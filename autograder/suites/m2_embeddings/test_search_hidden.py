@@ -26,6 +26,7 @@ def test_mean_pool_ignores_padding(student, solution):
 
 @pytest.mark.points(2)
 @pytest.mark.hint("A row with no real token has nothing to average: its vector is zeros, never NaN.")
+@pytest.mark.deeper_hint("A row whose mask sums to 0 divides 0 by 0; give such a row a divisor that cannot be 0 (its sum is 0 anyway).")
 def test_mean_pool_all_padding_row_is_zero(student):
     tokens = np.ones((2, 3, 2))
     got = expect_array(student.function(SEARCH, "mean_pool")(tokens, np.array([[0, 0, 0], [1, 0, 0]])),
@@ -66,6 +67,7 @@ def _random_corpus(seed: int) -> tuple[list[str], list[str]]:
 
 @pytest.mark.points(2)
 @pytest.mark.hint("A word found in most documents still helps a little: its idf stays above zero.")
+@pytest.mark.deeper_hint("The classic idf turns negative for a word in more than half of the documents; the docstring's idf adds one inside the logarithm, so it stays above zero.")
 def test_bm25_common_words_still_help(student):
     docs = ["the cat", "the dog", "the bird", "a fish", "the cow"]
     got = ranking(student.function(SEARCH, "bm25_search")("the", docs, 5), "bm25_search('the', docs, 5)")
@@ -77,6 +79,7 @@ def test_bm25_common_words_still_help(student):
 
 @pytest.mark.points(1)
 @pytest.mark.hint("A query word written twice counts twice.")
+@pytest.mark.deeper_hint("Walk over the query's tokens as they are, repeats included, rather than over the set of distinct tokens.")
 def test_bm25_repeated_query_token_counts_twice(student):
     docs = ["red fox", "blue car", "red car"]
     bm25 = student.function(SEARCH, "bm25_search")
@@ -174,6 +177,7 @@ def test_semantic_search_ties_and_large_k(student):
 
 @pytest.mark.points(1)
 @pytest.mark.hint("Embedding is the costly step: the documents are embedded together in one batch, the query on its own.")
+@pytest.mark.deeper_hint("embed takes a list of texts: give it all the documents in one call and the query in a second one.")
 def test_semantic_search_embeds_documents_in_one_batch(student):
     texts = ["q"] + [f"doc {i}" for i in range(6)]
     embed = student.worker_helper(LOOKUP, texts, np.random.default_rng(35).normal(size=(7, 4)))

@@ -37,6 +37,7 @@ def test_one_hot_rejects_ids_out_of_range(student, bad_id):
 
 @pytest.mark.points(1)
 @pytest.mark.hint("Memory: only the output needs to exist, never a table of vocab_size x vocab_size (np.eye(V) builds one).")
+@pytest.mark.deeper_hint("Make the output array in its final shape, all zeros, and set one entry per id; selecting rows of a square table first costs vocab_size x vocab_size numbers.")
 def test_one_hot_with_gpt2_vocabulary(student):
     got = expect_array(student.function(VECTORS, "one_hot")([5, 50_256, 7], 50_257),
                        "one_hot([5, 50256, 7], 50257)", shape=(3, 50_257))
@@ -75,6 +76,7 @@ def test_lookup_refuses_id_equal_to_vocab_size_and_bad_matrix(student):
 
 @pytest.mark.points(2)
 @pytest.mark.hint("A row used several times receives the sum of all its gradients.")
+@pytest.mark.deeper_hint("Adding into rows chosen by an array of ids in one vectorised step applies one of the additions when an id repeats; accumulate every occurrence.")
 def test_backward_accumulates_repeated_ids(student):
     got = expect_array(student.function(VECTORS, "embedding_backward")([1, 1, 3], [[1.0, 0.0], [2.0, 5.0], [1.0, 1.0]], 4),
                        "embedding_backward([1, 1, 3], grads, 4)", shape=(4, 2), dtype_kind="f", finite=True)
@@ -174,6 +176,7 @@ def test_cosine_is_clipped(student):
 
 @pytest.mark.points(1)
 @pytest.mark.hint("A cosine does not depend on length, but squaring a very long or very short vector overflows or underflows.")
+@pytest.mark.deeper_hint("Squaring 1e200 overflows to infinity and squaring 1e-200 underflows to zero; scale a vector down (or up) before measuring its length, or use a norm that does so.")
 def test_cosine_ignores_extreme_lengths(student):
     cosine = student.function(VECTORS, "cosine_similarity")
     for a, b, name in (([1e200, 1e200], [1e200, 0.0], "huge"), ([1e-200, 0.0], [1e-200, 1e-200], "tiny")):
@@ -186,6 +189,7 @@ def test_cosine_ignores_extreme_lengths(student):
 
 @pytest.mark.points(2)
 @pytest.mark.hint("Equal scores keep the lower index first; reversing an ascending order reverses the ties too.")
+@pytest.mark.deeper_hint("Reversing an ascending sort also reverses the order of equal scores, and among equal scores the lower index must come first.")
 def test_top_k_breaks_ties_by_lower_index(student):
     matrix = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 0.0], [3.0, 0.0], [1.0, 1.0]])
     indices, scores = top_k_result(student.function(VECTORS, "top_k")(np.array([1.0, 0.0]), matrix, 3), "top_k(q, M, 3)", 3)
@@ -239,6 +243,7 @@ def test_analogy_never_returns_an_input_word(student):
 
 @pytest.mark.points(1)
 @pytest.mark.hint("Analogies are about directions: the length of a word's vector must not change the answer.")
+@pytest.mark.deeper_hint("Build the target from the directions of the three words: scale each of their vectors to length 1 before adding and subtracting.")
 def test_analogy_uses_unit_vectors(student, solution):
     E = ANALOGY_E * np.array([[1.0], [4.0], [1.0], [1.0], [1.0], [1.0], [1.0]])  # a long "woman"
     got = expect_list(student.function(VECTORS, "analogy")(E, ANALOGY_VOCAB, "man", "king", "woman", k=2),
