@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -61,13 +62,37 @@ def resolve_submission(path: str | Path) -> Path:
 
 def test_files(module: str, public_only: bool = False, select: Iterable[str] | None = None,
                solutions: Path = SOLUTIONS, suites: Path = SUITES) -> list[Path]:
-    """The trusted test files of a module: its public tests, then its hidden suite."""
+    """The trusted test files of a module: its public tests, then its hidden suite.
+
+    `select` keeps only the named files; an entry may also name tests of a file the way
+    pytest does ("test_vectors.py::test_top_k", "test_vectors.py::test_top_k[ties]")."""
     # Without a solutions folder (a student repository) the released public tests are used.
     public_dir = (solutions if solutions.is_dir() else EXERCISES) / module / "tests"
     folders = [public_dir] + ([] if public_only else [suites / module])
     files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("test_*.py"))]
-    wanted = set(select) if select else None
+    wanted = {entry.split("::", 1)[0] for entry in select} if select else None
     return [f for f in files if wanted is None or f.name in wanted]
+
+
+def _test_paths(files: list[Path], select: Iterable[str] | None) -> list[str]:
+    """What pytest runs: each file whole, or only the tests `select` names in it. A public and
+    a hidden file may share a name; a named test runs from the one that defines it."""
+    named: dict[str, list[str]] = {}
+    for entry in select or ():
+        file, _, test = entry.partition("::")
+        named.setdefault(file, [])
+        if test:
+            named[file].append(test)
+    paths = []
+    for f in files:
+        tests = named.get(f.name)
+        if not tests:
+            paths.append(str(f))
+            continue
+        source = f.read_text(encoding="utf-8")
+        paths += [f"{f}::{test}" for test in tests
+                  if re.search(rf"^\s*def {re.escape(test.split('[', 1)[0])}\(", source, re.M)]
+    return paths
 
 
 def submission_notes(submission: Path, modules: Iterable[str]) -> list[str]:
@@ -129,7 +154,8 @@ def _grade_here(root: Path, modules: list[str], public_only: bool,
 
     from autograder.plugin import GradingPlugin
 
-    files = [str(f) for m in modules for f in test_files(m, public_only, select, **course)]
+    files = _test_paths([f for m in modules for f in test_files(m, public_only, select, **course)],
+                        select)
     plugin = GradingPlugin(root, limits=limits, on_record=on_record, in_process=in_process,
                            **course)
     if not files:

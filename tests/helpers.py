@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.results import GradeResult, TestRecord
 from autograder.runner import grade
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +69,7 @@ class Change:
     select: tuple[str, ...] = ()
     caught_by: tuple[str, ...] = ()
     kind: str = "wrong"
+    message: str | None = None
 
     @property
     def reference(self) -> Path:
@@ -171,7 +173,8 @@ def _parse(path: Path, text: str, module: str) -> _SpecFile:
             seen.add(name)
             text_key = "bug" if kind == "wrong" else "about"
             required = {"name", "replaces", text_key, "edit"}
-            allowed = required | {"select"} | ({"caught_by"} if kind == "wrong" else set())
+            allowed = required | {"select"} | ({"caught_by", "message"} if kind == "wrong"
+                                               else set())
             if required - set(entry) or set(entry) - allowed:
                 raise SpecError(f"{where}: missing {sorted(required - set(entry))}, "
                                 f"unknown {sorted(set(entry) - allowed)}")
@@ -190,8 +193,11 @@ def _parse(path: Path, text: str, module: str) -> _SpecFile:
                     isinstance(x, list) and all(isinstance(i, str) for i in x) for x in lists):
                 raise SpecError(f"{where}: `replaces` and `{text_key}` are texts, `select` and "
                                 "`caught_by` lists of texts")
+            message = entry.get("message")
+            if message is not None and not (isinstance(message, str) and message.strip()):
+                raise SpecError(f"{where}: `message` is a text that is not empty")
             change = Change(module, name, entry["replaces"], entry[text_key], tuple(edits),
-                            tuple(select), tuple(entry.get("caught_by", ())), kind)
+                            tuple(select), tuple(entry.get("caught_by", ())), kind, message)
             if not change.reference.is_file():
                 raise SpecError(f"{where}: there is no solutions/{module}/{change.replaces}")
             getattr(specs, kind).append(change)
@@ -252,15 +258,80 @@ def assert_specs_apply(module: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+def _node(record_name: str) -> tuple[str, str]:
+    """(file, pytest node id) of a grade record: "vectors_hidden: top_k[ties]" ->
+    ("test_vectors_hidden.py", "test_vectors_hidden.py::test_top_k[ties]")."""
+    stem, test = record_name.split(": ", 1)
+    return f"test_{stem}.py", f"test_{stem}.py::test_{test}"
+
+
+def files_depending_on(module: str, replaced: str) -> set[str]:
+    """The reference files of `module` whose behaviour a change of `replaced` can reach: the
+    file itself and every file that imports it, directly or through another."""
+    sources = {path.stem: path.read_text(encoding="utf-8")
+               for path in (SOLUTIONS / module).glob("*.py")}
+    reached = {Path(replaced).stem}
+    while True:
+        more = {stem for stem, text in sources.items() if stem not in reached and any(
+            re.search(rf"(from \.|{module}\.){dep}\b|from (\.|{module}) import .*\b{dep}\b",
+                      text) for dep in reached)}
+        if not more:
+            return reached
+        reached |= more
+
+
+def tests_to_grade(change: Change, reference: GradeResult,
+                   exact: bool = True) -> tuple[list[str], str]:
+    """What a wrong implementation is graded with, and the canary's record name: of its
+    `select` files, in the order of the reference grade, every test up to the first of its
+    `caught_by` (so the first failing row is the one a grade of the whole files shows first),
+    the rest of its `caught_by`, and a canary.
+
+    The canary is a test that passes on the reference and calls only functions of files the
+    change cannot reach (or, where every file imports the changed one, none of the functions
+    the catching tests call), so it should pass on the wrong implementation too: when it does
+    not, the grader itself is broken (the worker did not start, the submission was not found)
+    or the bug is not specific."""
+    in_select = [r for r in reference.tests if _node(r.name)[0] in change.select]
+    catching = [exact and r.name in change.caught_by
+                or not exact and any(catches({r.name}, e) for e in change.caught_by)
+                for r in in_select]
+    first = catching.index(True) if any(catching) else len(in_select)
+    chosen = [_node(r.name)[1] for i, (r, is_caught) in enumerate(zip(in_select, catching))
+              if is_caught or i < first]
+    reached = files_depending_on(change.module, change.replaces)
+    suspects = {f for r, is_caught in zip(in_select, catching) if is_caught for f in r.functions}
+
+    def own_functions(record: TestRecord) -> bool:
+        return (record.passed and bool(record.functions)
+                and all(f.startswith(f"{change.module}.") for f in record.functions))
+
+    def unreachable(record: TestRecord) -> bool:
+        files = {f.removeprefix(f"{change.module}.").split(".", 1)[0] for f in record.functions}
+        return not reached & files
+
+    # Best a test of files the change cannot reach; where every file depends on the changed
+    # one (Module 1's bpe.py), a test of none of the functions the catching tests call.
+    candidates = [r for r in reference.tests if own_functions(r) and unreachable(r)] or \
+        [r for r in reference.tests if own_functions(r) and not suspects & set(r.functions)]
+    if not candidates:
+        raise SpecError(f"{change.name}: no test of {change.module} can serve as its canary "
+                        "(every test calls a function its caught_by tests call)")
+    canary = next((r for r in candidates if r.seconds < 0.5),
+                  min(candidates, key=lambda r: r.seconds))
+    return list(dict.fromkeys(chosen + [_node(canary.name)[1]])), canary.name
+
+
 class ModuleGradingChecks:
     """The checks every module's tests of the tests make; a module's test file subclasses this
     as `Test...` and says which module it is and what its suites promise:
 
     the reference passes every test and scores 100/100 with at least `hidden_at_least` hidden
     tests; the generated stubs score 0 with a hint on every test; and each wrong implementation
-    of wrong_implementations.toml applies to the current reference and, graded with its
-    `select`, loses points in every test of its `caught_by`, with a hint, while some other test
-    still passes. A `caught_by` entry names a test of the reference grade, parameters included
+    of wrong_implementations.toml applies to the current reference and, graded with the tests
+    `tests_to_grade` picks from its `select` (its `caught_by`, the tests before them, and a
+    canary), loses points in every test of its `caught_by`, with a hint, while the canary still
+    passes; with a `message`, the first failing row's output or hint contains that text. A `caught_by` entry names a test of the reference grade, parameters included
     when `caught_by_exact`, and in the `caught_by_suite` ("hidden") when that is set.
     """
 
@@ -324,18 +395,28 @@ class ModuleGradingChecks:
         assert all(t.points > 0 for t in result.tests if t.suite == "hidden")
 
     @pytest.mark.slow
-    def test_wrong_implementation_loses_points(self, wrong, tmp_path):
+    def test_wrong_implementation_loses_points(self, wrong, tmp_path, reference_result):
+        select, canary = tests_to_grade(wrong, reference_result, self.caught_by_exact)
         result = grade(submission_with(tmp_path, self.module, wrong), modules=[self.module],
-                       select=list(wrong.select))
-        assert result.tests, f"{wrong.name}: nothing was graded for {list(wrong.select)}"
-        # A bug is specific: the other tests of these files still pass (and the grader works).
-        assert any(t.status == "passed" for t in result.tests), result.tests[0].output
+                       select=select)
+        assert result.tests, f"{wrong.name}: nothing was graded for {select}"
+        # The canary calls nothing the bug can reach: if it fails, the grader is broken.
+        ran = {t.name: t for t in result.tests}
+        assert canary in ran and ran[canary].passed, \
+            f"the canary {canary} did not pass: {ran[canary].output if canary in ran else select}"
         assert result.score < result.max_score, f"{wrong.name} kept every point"
-        failed = {t.name for t in result.tests if t.status != "passed"}
-        missed = [entry for entry in wrong.caught_by if not catches(failed, entry)]
+        failed = [t for t in result.tests if not t.passed]
+        missed = [entry for entry in wrong.caught_by
+                  if not catches({t.name for t in failed}, entry)]
         assert not missed, f"{wrong.name} passed tests that should catch it: {missed}"
-        no_hint = [t.name for t in result.tests if t.status != "passed" and not t.hint.strip()]
+        no_hint = [t.name for t in failed if not t.hint.strip()]
         assert not no_hint, no_hint
+        if wrong.message is not None:
+            first = failed[0]
+            shown = f"{first.output}\n{first.hint}"
+            assert wrong.message.lower() in shown.lower(), (
+                f"{wrong.name}: the first failing row, {first.name}, does not say "
+                f"{wrong.message!r}; it shows:\n{shown}")
 
 
 # ---------------------------------------------------------------- the command
