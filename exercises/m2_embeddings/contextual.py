@@ -114,14 +114,17 @@ def sense_accuracy(vectors: np.ndarray, senses: Sequence[str]) -> float:
     """Leave-one-out nearest-neighbour sense accuracy.
 
     Input: ``vectors [n, d]`` (n >= 2) and their ``senses``.
-    Output: the fraction of occurrences whose most similar *other* occurrence (by cosine; ties
-    to the lower index) has the same sense. Contextual vectors of "pitch" reach 1.0; identical
-    static vectors can only guess.
+    Output: the fraction of occurrences whose most similar *other* occurrence (by cosine;
+    similarities within 1e-9 of each other are tied, and a tie goes to the lower index) has the
+    same sense. Contextual vectors of "pitch" reach 1.0; identical static vectors tie
+    everywhere, so each occurrence "picks" the first other one.
     Example: ``sense_accuracy([[1., 0.], [1., .1], [0., 1.], [.1, 1.]], ["a", "a", "b", "b"]) == 1.0``.
     Fewer than two vectors, or shapes that do not match, raise ``ValueError``.
 
-    The trap: an occurrence is always most similar to itself (cosine 1.0). Let it pick itself
-    and it finds its own sense every time: a perfect score that says nothing.
+    The traps: an occurrence is always most similar to itself (cosine 1.0). Let it pick itself
+    and it finds its own sense every time: a perfect score that says nothing. And equal
+    vectors get similarities that differ in the last bit from one CPU to the next: without the
+    tolerance, rounding picks the neighbour.
 
     Lesson: course/m2_embeddings.md#one-vector-per-word-or-one-per-occurrence
     """

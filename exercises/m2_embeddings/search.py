@@ -63,8 +63,9 @@ def bm25_search(
                       idf(t) * f * (k1 + 1) / (f + k1 * (1 - b + b * |D| / avgdl))
 
     Input: query, documents, ``k >= 0``. Output: ``min(k, len(docs))`` pairs
-    ``(doc_index, score)`` best first, equal scores by the lower index; documents that share no
-    word with the query score 0.0 and fill the end of the list. No documents: ``[]``.
+    ``(doc_index, score)`` best first, equal scores (within 1e-9) by the lower index; documents
+    that share no word with the query score 0.0 and fill the end of the list. No documents:
+    ``[]``.
     ``k < 0`` raises ``ValueError``.
     Example: ``bm25_search("red fox", ["a red car", "the quick fox", "a red fox"], 2)[0][0] == 2``.
 
@@ -83,9 +84,9 @@ def semantic_search(
     """Rank documents by the cosine similarity of their embeddings to the query's.
 
     Input: query, documents, ``embed`` (a list of n texts -> array ``[n, d]``), ``k >= 0``.
-    Output: ``min(k, len(docs))`` pairs ``(doc_index, cosine)`` best first, equal scores by the
-    lower index. Embed all documents in one call, ``embed(list(docs))``, and the query in
-    another, ``embed([query])``. No documents: ``[]`` (``embed`` need not be called).
+    Output: ``min(k, len(docs))`` pairs ``(doc_index, cosine)`` best first, equal scores (within
+    1e-9) by the lower index. Embed all documents in one call, ``embed(list(docs))``, and the
+    query in another, ``embed([query])``. No documents: ``[]`` (``embed`` need not be called).
     A zero vector scores 0.0, never NaN. ``k < 0`` raises ``ValueError``.
     Example: with an ``embed`` that maps "car" and "automobile" to nearby vectors,
     ``semantic_search("automobile", ["banana", "car"], embed, 1) == [(1, 0.93...)]``.

@@ -35,6 +35,11 @@ REAL_VOCABULARIES: dict[str, tuple[int, int]] = {
     "Meta-Llama-3-8B": (128_256, 4_096),
 }
 
+# Scores that agree to within TIE_TOLERANCE are tied, and a tie goes to the lower index. The
+# last bits of a similarity depend on the CPU, the BLAS build and the order of a sum, so
+# without a tolerance two equal vectors could rank either way from one machine to the next.
+TIE_TOLERANCE = 1e-9
+
 
 def one_hot(ids, vocab_size: int) -> np.ndarray:
     """One-hot encode token ids.
@@ -132,12 +137,15 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
 
     Input: ``query [d]``, ``matrix [n, d]``, ``k >= 0``.
     Output: ``(indices, scores)``: int array of row indices and float array of their cosine
-    similarities, best first, ``min(k, n)`` of each. Equal scores keep the lower index first.
+    similarities, best first, ``min(k, n)`` of each. Scores within ``TIE_TOLERANCE`` (1e-9) of
+    each other are equal, and equal scores keep the lower index first.
     Example: ``top_k([1., 0.], [[0., 1.], [2., 0.], [1., 1.]], 2)`` gives ``([1, 2], [1.0, 0.7071])``.
     Wrong shapes or ``k < 0`` raise ``ValueError``.
 
-    The trap: ``np.argsort(scores)[::-1]`` reverses the order of ties too, putting the higher
-    index first. Sort ``-scores`` with a stable sort instead.
+    The traps: ``np.argsort(scores)[::-1]`` reverses the order of ties too, putting the higher
+    index first. And a stable sort of ``-scores`` still lets rounding decide: two equal vectors
+    can get similarities that differ in the last bit, one way on this machine and the other on
+    the next; treat scores within the tolerance as tied.
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
@@ -150,7 +158,8 @@ def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int 
     Input: ``E [V, d]`` word vectors, ``vocab`` the V words in row order, three words, ``k >= 0``.
     Output: the ``k`` best words (fewer if the vocabulary runs out), best first.
     Method: unit-normalize every row, form ``target = b̂ - â + ĉ`` and rank all words by cosine
-    similarity to ``target``, skipping a, b and c; equal scores keep the lower index first.
+    similarity to ``target``, skipping a, b and c; scores within ``TIE_TOLERANCE`` are equal,
+    and equal scores keep the lower index first.
     Example: ``analogy(E, vocab, "man", "king", "woman") == ["queen"]`` for good vectors.
     A word missing from ``vocab`` raises ``KeyError``; ``len(vocab) != V`` raises ``ValueError``.
 

@@ -114,9 +114,10 @@ def recall_at_1(queries: np.ndarray | torch.Tensor, keys: np.ndarray | torch.Ten
     """Retrieval recall@1: how often a query's most similar key (cosine) is its own partner.
 
     Input: ``queries`` and ``keys``, both ``[N, d]``; key ``i`` is the partner of query ``i``.
-    Output: a float in [0, 1]: the fraction of queries ``i`` whose best key is ``i``. Ties go
-    to the lower index (as ``argmax`` does), so all-equal scores count as a hit only for
-    query 0.
+    Output: a float in [0, 1]: the fraction of queries ``i`` whose best key is ``i``.
+    Similarities within 1e-9 of each other are tied and a tie goes to the lower index, so
+    all-equal scores count as a hit only for query 0 (on every machine: equal vectors can get
+    similarities that differ in the last bit, and ``argmax`` alone would let that decide).
 
     Example: ``recall_at_1(np.eye(3), np.eye(3)) == 1.0``; swapping two keys makes it ``1/3``.
 

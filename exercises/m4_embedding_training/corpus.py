@@ -159,13 +159,29 @@ def _unit_rows(E: np.ndarray) -> np.ndarray:
     return E / np.where(norms == 0, 1.0, norms)
 
 
+def best_first(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best scores, best first. Scores within 1e-9 of each other are
+    tied and a tie goes to the lower index: each pick is the lowest index among the scores
+    left within 1e-9 of the best one left. The last bits of a cosine depend on the CPU and the
+    BLAS build; a plain sort would let them decide between equal scores."""
+    scores = np.asarray(scores, dtype=np.float64)
+    left = np.ones(scores.shape[0], dtype=bool)
+    order = []
+    for _ in range(min(k, scores.shape[0])):
+        pick = int(np.flatnonzero(left & (scores >= scores[left].max() - 1e-9))[0])
+        order.append(pick)
+        left[pick] = False
+    return np.array(order, dtype=np.int64)
+
+
 def nearest_neighbours(E: np.ndarray, words: list[str], word: str, k: int = 5) -> list[str]:
-    """The ``k`` words whose vectors have the highest cosine with ``word``'s (itself excluded)."""
+    """The ``k`` words whose vectors have the highest cosine with ``word``'s (itself excluded;
+    ties to the lower index, as best_first breaks them)."""
     index = {w: i for i, w in enumerate(words)}
     unit = _unit_rows(E)
     scores = unit @ unit[index[word]]
     scores[index[word]] = -np.inf
-    return [words[i] for i in np.argsort(-scores, kind="stable")[:k]]
+    return [words[i] for i in best_first(scores, k)]
 
 
 def neighbour_quality(E: np.ndarray, words: list[str], k: int = 5,
@@ -183,7 +199,7 @@ def neighbour_quality(E: np.ndarray, words: list[str], k: int = 5,
     for members in groups.values():
         present = [index[w] for w in members if w in index]
         for i in present:
-            top = np.argsort(-scores[i], kind="stable")[:k]
+            top = best_first(scores[i], k)
             fractions.append(np.isin(top, present).mean())
     return float(np.mean(fractions))
 
@@ -199,7 +215,7 @@ def analogy_accuracy(E: np.ndarray, words: list[str],
         target = unit[index[b]] - unit[index[a]] + unit[index[c]]
         scores = unit @ target
         scores[[index[a], index[b], index[c]]] = -np.inf
-        right += int(np.argmax(scores)) == index[d]
+        right += int(best_first(scores, 1)[0]) == index[d]
     return right / len(questions)
 
 

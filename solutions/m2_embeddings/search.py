@@ -32,6 +32,10 @@ from collections import Counter
 # END SOLUTION
 import numpy as np
 
+# BEGIN SOLUTION REMOVE
+from .vectors import _best_first
+
+# END SOLUTION
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORD_RE = re.compile(r"\w+")
 
@@ -80,8 +84,9 @@ def bm25_search(
                       idf(t) * f * (k1 + 1) / (f + k1 * (1 - b + b * |D| / avgdl))
 
     Input: query, documents, ``k >= 0``. Output: ``min(k, len(docs))`` pairs
-    ``(doc_index, score)`` best first, equal scores by the lower index; documents that share no
-    word with the query score 0.0 and fill the end of the list. No documents: ``[]``.
+    ``(doc_index, score)`` best first, equal scores (within 1e-9) by the lower index; documents
+    that share no word with the query score 0.0 and fill the end of the list. No documents:
+    ``[]``.
     ``k < 0`` raises ``ValueError``.
     Example: ``bm25_search("red fox", ["a red car", "the quick fox", "a red fox"], 2)[0][0] == 2``.
 
@@ -112,8 +117,7 @@ def bm25_search(
             if f:
                 norm = k1 * (1 - b + b * lengths[i] / avgdl)
                 scores[i] += idf * f * (k1 + 1) / (f + norm)
-    order = sorted(range(n_docs), key=lambda i: (-scores[i], i))
-    return [(i, scores[i]) for i in order[:k]]
+    return [(int(i), scores[i]) for i in _best_first(np.array(scores), k)]
     # END SOLUTION
 
 
@@ -123,9 +127,9 @@ def semantic_search(
     """Rank documents by the cosine similarity of their embeddings to the query's.
 
     Input: query, documents, ``embed`` (a list of n texts -> array ``[n, d]``), ``k >= 0``.
-    Output: ``min(k, len(docs))`` pairs ``(doc_index, cosine)`` best first, equal scores by the
-    lower index. Embed all documents in one call, ``embed(list(docs))``, and the query in
-    another, ``embed([query])``. No documents: ``[]`` (``embed`` need not be called).
+    Output: ``min(k, len(docs))`` pairs ``(doc_index, cosine)`` best first, equal scores (within
+    1e-9) by the lower index. Embed all documents in one call, ``embed(list(docs))``, and the
+    query in another, ``embed([query])``. No documents: ``[]`` (``embed`` need not be called).
     A zero vector scores 0.0, never NaN. ``k < 0`` raises ``ValueError``.
     Example: with an ``embed`` that maps "car" and "automobile" to nearby vectors,
     ``semantic_search("automobile", ["banana", "car"], embed, 1) == [(1, 0.93...)]``.
@@ -151,8 +155,7 @@ def semantic_search(
         return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
 
     scores = np.clip(unit(doc_vectors) @ unit(query_vector)[0], -1.0, 1.0)
-    order = np.argsort(-scores, kind="stable")[:k]
-    return [(int(i), float(scores[i])) for i in order]
+    return [(int(i), float(scores[i])) for i in _best_first(scores, k)]
     # END SOLUTION
 
 

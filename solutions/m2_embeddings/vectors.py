@@ -39,6 +39,11 @@ REAL_VOCABULARIES: dict[str, tuple[int, int]] = {
     "Meta-Llama-3-8B": (128_256, 4_096),
 }
 
+# Scores that agree to within TIE_TOLERANCE are tied, and a tie goes to the lower index. The
+# last bits of a similarity depend on the CPU, the BLAS build and the order of a sum, so
+# without a tolerance two equal vectors could rank either way from one machine to the next.
+TIE_TOLERANCE = 1e-9
+
 
 # BEGIN SOLUTION REMOVE
 def _check_ids(ids, vocab_size: int) -> np.ndarray:
@@ -64,6 +69,21 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     x = np.divide(x, scale, out=np.zeros_like(x), where=scale > 0)
     norms = np.linalg.norm(x, axis=-1, keepdims=True)
     return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+
+
+def _best_first(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best scores, best first: each pick is the lowest index among the
+    scores left within TIE_TOLERANCE of the best one left. A stable sort of ``-scores`` alone
+    would let a difference in the last bit decide between equal scores."""
+    scores = np.asarray(scores, dtype=np.float64)
+    left = np.ones(scores.shape[0], dtype=bool)
+    order = []
+    for _ in range(min(k, scores.shape[0])):
+        best = scores[left].max()
+        pick = int(np.flatnonzero(left & (scores >= best - TIE_TOLERANCE))[0])
+        order.append(pick)
+        left[pick] = False
+    return np.array(order, dtype=np.int64)
 
 
 # END SOLUTION
@@ -207,12 +227,15 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
 
     Input: ``query [d]``, ``matrix [n, d]``, ``k >= 0``.
     Output: ``(indices, scores)``: int array of row indices and float array of their cosine
-    similarities, best first, ``min(k, n)`` of each. Equal scores keep the lower index first.
+    similarities, best first, ``min(k, n)`` of each. Scores within ``TIE_TOLERANCE`` (1e-9) of
+    each other are equal, and equal scores keep the lower index first.
     Example: ``top_k([1., 0.], [[0., 1.], [2., 0.], [1., 1.]], 2)`` gives ``([1, 2], [1.0, 0.7071])``.
     Wrong shapes or ``k < 0`` raise ``ValueError``.
 
-    The trap: ``np.argsort(scores)[::-1]`` reverses the order of ties too, putting the higher
-    index first. Sort ``-scores`` with a stable sort instead.
+    The traps: ``np.argsort(scores)[::-1]`` reverses the order of ties too, putting the higher
+    index first. And a stable sort of ``-scores`` still lets rounding decide: two equal vectors
+    can get similarities that differ in the last bit, one way on this machine and the other on
+    the next; treat scores within the tolerance as tied.
 
     Lesson: course/m2_embeddings.md#how-close-are-two-vectors
     """
@@ -224,7 +247,7 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"k must be a non-negative int, got {k!r}")
     scores = cosine_similarity(matrix, query)
-    order = np.argsort(-scores, kind="stable")[:k]
+    order = _best_first(scores, k)
     return order, scores[order]
     # END SOLUTION
 
@@ -235,7 +258,8 @@ def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int 
     Input: ``E [V, d]`` word vectors, ``vocab`` the V words in row order, three words, ``k >= 0``.
     Output: the ``k`` best words (fewer if the vocabulary runs out), best first.
     Method: unit-normalize every row, form ``target = b̂ - â + ĉ`` and rank all words by cosine
-    similarity to ``target``, skipping a, b and c; equal scores keep the lower index first.
+    similarity to ``target``, skipping a, b and c; scores within ``TIE_TOLERANCE`` are equal,
+    and equal scores keep the lower index first.
     Example: ``analogy(E, vocab, "man", "king", "woman") == ["queen"]`` for good vectors.
     A word missing from ``vocab`` raises ``KeyError``; ``len(vocab) != V`` raises ``ValueError``.
 
@@ -257,6 +281,7 @@ def analogy(E: np.ndarray, vocab: Sequence[str], a: str, b: str, c: str, k: int 
     scores = cosine_similarity(unit, target)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"k must be a non-negative int, got {k!r}")
-    ranked = (vocab[i] for i in np.argsort(-scores, kind="stable") if vocab[i] not in (a, b, c))
-    return [word for _, word in zip(range(k), ranked)]
+    candidates = np.array([i for i, word in enumerate(vocab) if word not in (a, b, c)],
+                          dtype=np.int64)
+    return [vocab[i] for i in candidates[_best_first(scores[candidates], k)]]
     # END SOLUTION
