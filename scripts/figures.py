@@ -381,7 +381,7 @@ def embeddings_2d():
               title="topic (pages)", title_fontsize=8)
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")
-    ax.set_title("384-dimensional sentence embeddings of the help pages, projected to 2-D",
+    ax.set_title("384-dimensional sentence embeddings of the documentation pages, projected to 2-D",
                  loc="left")
     return fig
 
@@ -415,7 +415,7 @@ def cosine_heatmap():
     ax.set_xticks(range(len(relevant)), [pages[i]["title"] for i in relevant], rotation=30,
                   ha="right", fontsize=8.5)
     fig.colorbar(image, ax=ax, shrink=0.8, label="cosine similarity")
-    ax.set_title("Cosine similarity of queries and help pages (red: a page that answers)", loc="left")
+    ax.set_title("Cosine similarity of queries and documentation pages (red: a page that answers)", loc="left")
     return fig
 
 
@@ -443,7 +443,7 @@ def bm25_vs_semantic():
     ax.set_ylabel(f"mean recall@k ({len(queries)} queries)")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, loc="lower right")
-    ax.set_title("Finding the right help page: keywords against meaning", loc="left")
+    ax.set_title("Finding the right documentation page: keywords against meaning", loc="left")
     return fig
 
 

