@@ -125,6 +125,9 @@ class Student:
         self.submission = Path(submission).resolve()
         self.label = label
         self.call_timeout = DEFAULT_CALL_TIMEOUT
+        # The least time a first import of a module gets (the one place it is read: request).
+        # Tests of a hanging import set it short instead of waiting IMPORT_TIMEOUT seconds.
+        self.import_timeout = IMPORT_TIMEOUT
         self.log = CallLog()
         self._sandbox = Sandbox(self.submission, limits=limits, hide=hide)
         self._generation = 0
@@ -241,10 +244,10 @@ class Student:
         target = message.get("target")
         if target and target[0] == "module" and target[1] not in self._imported:
             # A first import (numpy, torch …) on a loaded machine can outlast a short call
-            # timeout; it gets at least IMPORT_TIMEOUT, still within Limits.call_seconds.
+            # timeout; it gets at least `import_timeout`, still within Limits.call_seconds.
             requested = self.call_timeout if timeout is None else timeout
             self._import(target[1], self._within_budget(
-                self.timeout_for(max(requested, IMPORT_TIMEOUT))))
+                self.timeout_for(max(requested, self.import_timeout))))
             call_timeout = self._within_budget(self.timeout_for(timeout))
         try:
             return self._exchange(message, call_timeout)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.remote import Student, StudentError, WorkerFailure, digest
+from autograder.remote import IMPORT_TIMEOUT, Student, StudentError, WorkerFailure, digest
 from autograder.sandbox.launcher import Limits
 
 HOSTILE = '''
@@ -372,14 +372,14 @@ def test_the_repository_shows_only_the_grader_package(student):
 
 
 def test_a_hanging_import_is_named_and_not_retried(student):
-    student.call_timeout = 1
+    student.call_timeout = student.import_timeout = 1
     try:
         with pytest.raises(WorkerFailure, match="while importing m1_tokenization.slow"):
             student.function("m1_tokenization.slow", "anything")()
         with pytest.raises(WorkerFailure, match="not tried again"):
             student.function("m1_tokenization.slow", "anything")()
     finally:
-        student.call_timeout = 5
+        student.call_timeout, student.import_timeout = 5, IMPORT_TIMEOUT
     assert fn(student, "add")(2, 2) == 4
 
 
