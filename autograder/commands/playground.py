@@ -1,19 +1,19 @@
 """`autograder playground`: watch real tokenizers split your text, side by side, as you type.
 
-    autograder playground                     # BERT, GPT-2, GPT-4 and Llama 3 (offline)
+    autograder playground                     # Module 3's seven tokenizers (offline)
     autograder playground exercises           # ... and your own Module 1 BPETokenizer
     autograder playground --port 8765 --no-browser
 
 It serves a local page (course/playground/) on 127.0.0.1 and answers one question over HTTP:
 `POST /api/tokenize {"text": ..., "reference": ...}` returns, per tokenizer, the ids, each
 token's text, the count, characters per token and the token tax (tokens of the text over
-tokens of the English reference). The four real tokenizers are Module 3's offline ones, loaded
-in this process. Your BPETokenizer, built from GPT-2's files, runs in the grader's sandboxed
+tokens of the English reference). The seven real tokenizers are Module 3's offline ones
+(BERT, GPT-2, GPT-4, Llama 3, GPT-4o, Mistral 7B and ByT5), loaded in this process. Your BPETokenizer, built from GPT-2's files, runs in the grader's sandboxed
 worker, so a bug in it (an infinite loop, a crash) shows up as a message in its column.
 
 The same page works without this server, from the course site or straight from the file
-system: it then tokenizes with GPT-2 in the browser (course/playground/bpe.js), from GPT-2's
-files written into `data.js` (see `static_data_script`).
+system: it then tokenizes with GPT-2 (course/playground/bpe.js, from GPT-2's files written into
+`data.js`, see `static_data_script`) and ByT5 (UTF-8 bytes) in the browser.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ ZOO = {
     "gpt2": "GPT-2 byte-level BPE (50k)",
     "gpt4": "GPT-4 cl100k_base (100k)",
     "llama3": "Llama 3 byte-level BPE (128k)",
+    "gpt4o": "GPT-4o o200k_base (200k)",
+    "mistral": "Mistral 7B SentencePiece BPE (32k, like Llama 2)",
+    "byt5": "ByT5: one id per UTF-8 byte",
 }
 MAX_TEXT = 50_000  # characters per request: a page of text, not a book
 

@@ -1,8 +1,9 @@
 // The playground page: text in, one column per tokenizer out, updated as you type.
 //
 // With the `autograder playground` server it asks /api/tokenize for every tokenizer the
-// server has (BERT, GPT-2, GPT-4, Llama 3, and your BPE when given a submission). Without a
-// server (the course site, or this file opened from disk) it runs GPT-2 in the browser.
+// server has (Module 3's seven: BERT, GPT-2, GPT-4, Llama 3, GPT-4o, Mistral 7B, ByT5; and
+// your BPE when given a submission). Without a server (the course site, or this file opened
+// from disk) it runs GPT-2 and ByT5 in the browser.
 "use strict";
 
 const COLOURS = ["#8ecae6", "#ffb703", "#90be6d", "#f4a3a8", "#cdb4db", "#f9c74f", "#a8dadc", "#e9c46a"];
@@ -25,11 +26,21 @@ function row(name, text, ids, tokens, referenceCount) {
   };
 }
 
+// ByT5 needs no vocabulary: id = UTF-8 byte + 3 (0, 1, 2 are <pad>, </s>, <unk>). A byte
+// that is not a character on its own shows as the replacement character, as in Python.
+const UTF8 = new TextEncoder();
+function byt5Ids(text) { return Array.from(UTF8.encode(text), (b) => b + 3); }
+function byt5Piece(id) { return id - 3 < 0x80 ? String.fromCharCode(id - 3) : "\ufffd"; }
+
 function browserTokenize(text, reference) {
   const tok = state.browser;
   const ids = tok.encode(text);
   const tokens = ids.map((id) => tok.decode([id]));
-  return [row("gpt2-browser", text, ids, tokens, reference ? tok.encode(reference).length : 0)];
+  const bytes = byt5Ids(text);
+  return [
+    row("gpt2-browser", text, ids, tokens, reference ? tok.encode(reference).length : 0),
+    row("byt5-browser", text, bytes, bytes.map(byt5Piece), reference ? byt5Ids(reference).length : 0),
+  ];
 }
 
 async function serverTokenize(text, reference) {
@@ -148,9 +159,10 @@ async function start() {
       return;
     }
     state.browser = new GPT2Tokenizer(DATA.gpt2.encoder, DATA.gpt2.merges);
-    state.tokenizers = [{ name: "gpt2-browser", label: "GPT-2 byte-level BPE (in your browser)" }];
-    setMode("browser", "In your browser: GPT-2 only. Run `autograder playground` " +
-      "for BERT, GPT-4, Llama 3 and your own BPE.");
+    state.tokenizers = [{ name: "gpt2-browser", label: "GPT-2 byte-level BPE (in your browser)" },
+                        { name: "byt5-browser", label: "ByT5: one id per UTF-8 byte (in your browser)" }];
+    setMode("browser", "In your browser: GPT-2 and ByT5. Run `autograder playground` " +
+      "for all seven of Module 3 (BERT, GPT-4, Llama 3, GPT-4o, Mistral) and your own BPE.");
   }
   $("text").addEventListener("input", schedule);
   $("reference").addEventListener("input", schedule);

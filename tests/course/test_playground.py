@@ -20,7 +20,7 @@ from autograder.commands.playground import MAX_TEXT, make_server, parallel_texts
 from autograder.worker_helpers.m3_tokenizer_zoo import tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
-ZOO = ("bert", "gpt2", "gpt4", "llama3")
+ZOO = ("bert", "gpt2", "gpt4", "llama3", "gpt4o", "mistral", "byt5")  # Module 3's offline seven
 TEXTS = ["How many r's are in strawberry?",
          "Grüße aus Köln! 你好，世界。 नमस्ते 👩‍💻",
          "def f(x):\n\treturn x  # 12,345.67 <|endoftext|>"]

@@ -130,7 +130,7 @@ def test_every_page_loads_renders_its_images_and_links_nowhere_broken(site, brow
 
 
 def test_the_site_playground_tokenizes_gpt2_in_the_browser_from_the_file_system(site, browser, artifacts):
-    """No server at all: the page opened from disk runs GPT-2's BPE in JavaScript."""
+    """No server at all: the page opened from disk runs GPT-2's BPE and ByT5's bytes in JavaScript."""
     from autograder.worker_helpers.m3_tokenizer_zoo import tokenizer
 
     gpt2 = tokenizer("gpt2")
@@ -145,5 +145,11 @@ def test_the_site_playground_tokenizes_gpt2_in_the_browser_from_the_file_system(
         assert ids == gpt2.encode(text, add_special_tokens=False), text
         count = page.inner_text('[data-name="gpt2-browser"] .count')
         assert int(count) == len(ids)
+        byt5 = tokenizer("byt5")
+        ids = page.eval_on_selector_all('[data-name="byt5-browser"] .tok', "els => els.map(e => +e.dataset.id)")
+        assert ids == byt5.encode(text, add_special_tokens=False), text
+        pieces = page.eval_on_selector_all('[data-name="byt5-browser"] .tok', "els => els.map(e => e.textContent)")
+        assert pieces == [p.replace(" ", "\u2423").replace("\n", "\u21b5").replace("\t", "\u2192")
+                          for p in byt5.token_strings(ids)], text
     page.screenshot(path=str(artifacts / "site-playground-browser.png"), full_page=True)
     page.close()
