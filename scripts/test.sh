@@ -8,4 +8,7 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
     || echo "test: could not install chromium; the browser tests will be skipped" >&2
 fi
-exec .venv/bin/python -m pytest "$@"
+# One worker per core; a file's tests stay together on one worker (--dist loadfile), so a
+# file's class fixtures (a module's reference grade) are computed once. TEST_WORKERS=0 runs
+# everything in this process.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadfile "$@"
