@@ -13,9 +13,10 @@ token and averages them — skipping padding — into one vector per text:
 
     token vectors [B, T, d] --(mean over real tokens)--> text vectors [B, d] --cosine--> ranking
 
-``data/api_docs.jsonl`` holds the help pages of Larkspur, an invented shop-and-payments API, and
-``data/queries.jsonl`` questions in users' words with the pages that answer them. Recall@k and
-reciprocal rank measure which search finds them: run ``python -m m2_embeddings.search``.
+``data/api_docs.jsonl`` holds Nina's API documentation: the pages of Larkspur, an invented
+shop-and-payments API; ``data/queries.jsonl`` holds her users' questions in their own words,
+with the pages that answer them. Recall@k and reciprocal rank measure which search finds them:
+run ``python -m m2_embeddings.search``.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int]) -> float:
 
 
 def load_documents() -> list[str]:
-    """The Larkspur help pages, each as "title\\ntext", in the order of ``data/api_docs.jsonl``."""
+    """The Larkspur API documentation pages, each as "title\\ntext", in the order of ``data/api_docs.jsonl``."""
     return [f"{page['title']}\n{page['text']}" for page in _read_jsonl("api_docs.jsonl")]
 
 

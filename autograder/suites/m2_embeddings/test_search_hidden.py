@@ -1,5 +1,5 @@
 """Hidden tests of search.py: mean pooling, BM25, semantic search, and keyword versus meaning on
-the Larkspur help pages with the real all-MiniLM-L6-v2 vectors."""
+the Larkspur API documentation with the real all-MiniLM-L6-v2 vectors."""
 
 import math
 
@@ -215,7 +215,7 @@ def test_reciprocal_rank_counts_from_one(student):
 
 @pytest.mark.points(2)
 @pytest.mark.call_timeout(30)
-@pytest.mark.hint("BM25 on the course's help pages ranks exactly as the definition says.")
+@pytest.mark.hint("BM25 on Nina's API documentation ranks exactly as the definition says.")
 def test_bm25_on_the_larkspur_collection(student, solution):
     data = collection(solution)
     bm25 = student.function(SEARCH, "bm25_search")
@@ -239,7 +239,7 @@ def test_semantic_search_on_the_larkspur_collection(student, solution):
 
 @pytest.mark.points(1)
 @pytest.mark.call_timeout(30)
-@pytest.mark.hint("recall@5 and reciprocal rank of every query on the help pages, for both rankings.")
+@pytest.mark.hint("recall@5 and reciprocal rank of every query on the API documentation, for both rankings.")
 def test_semantic_search_beats_keywords(student, solution):
     data = collection(solution)
     recall = student.function(SEARCH, "recall_at_k")
