@@ -79,6 +79,15 @@ def test_readme_pitch_numbers_are_measured():
                                       round(results[name]["accuracy"], 3)]
 
 
+def test_static_pitch_accuracy_comes_from_the_tie_rule():
+    """All static vectors of "pitch" are equal, so every neighbour is a tie (whose last bits
+    differ between CPUs): sentence 0 picks sentence 1 and every other sentence picks 0."""
+    sentences, _ = contextual.load_pitch()
+    senses = [s.sense for s in sentences]
+    tie_rule = (senses[1] == senses[0]) + sum(sense == senses[0] for sense in senses[1:])
+    assert contextual.compare_pitch()["static"]["accuracy"] == tie_rule / len(senses)
+
+
 def test_readme_table_sizes_are_right():
     from m2_embeddings.vectors import REAL_VOCABULARIES, embedding_table_size
 
