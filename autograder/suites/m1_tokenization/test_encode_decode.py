@@ -85,7 +85,8 @@ def test_lowest_id_for_duplicate_bytes(student):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("One character may be spread over several tokens, and a list of ids need not be valid UTF-8: decode must give the same text as decoding all the bytes at once, with U+FFFD for invalid bytes.")
+@pytest.mark.hint("One character may be spread over several tokens, and a list of ids need not be valid UTF-8: an invalid byte becomes U+FFFD, never an error.")
+@pytest.mark.deeper_hint("A character spread over two tokens cannot be decoded from either token alone: the text comes from the bytes of all the ids together.")
 def test_decode_joins_bytes_and_replaces_errors(student):
     tok = tokenizer(student, byte_vocab(), [])
     got = decoded(tok, [0xC3, 0xA9, 0xE2, 0x82, 0xAC])
