@@ -508,7 +508,7 @@ def showdown_row(tokenizer: ZooTokenizer, text: str) -> dict:
 
     Lesson: course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers
     """
-    raise NotImplementedError('Encode without specials for the counts; hidden_passengers for the specials.')
+    raise NotImplementedError('One showdown row: what this tokenizer makes of the text, passengers apart; lesson section “The same text through many tokenizers” (course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers).')
 
 
 def showdown(tokenizers: Sequence[ZooTokenizer], text: str) -> list[dict]:

@@ -542,7 +542,7 @@ def showdown_row(tokenizer: ZooTokenizer, text: str) -> dict:
 
     Lesson: course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers
     """
-    # BEGIN SOLUTION: Encode without specials for the counts; hidden_passengers for the specials.
+    # BEGIN SOLUTION: One showdown row: what this tokenizer makes of the text, passengers apart; lesson section “The same text through many tokenizers” (course/m3_tokenizer_zoo.md#the-same-text-through-many-tokenizers).
     if not text:
         raise ValueError("the showdown needs a non-empty text")
     ids = tokenizer.encode(text, add_special_tokens=False)

@@ -28,9 +28,7 @@ MODULES = ["m1_tokenization", "m2_embeddings", "m3_tokenizer_zoo", "m4_embedding
 
 # Stubs still to be rewritten (they hold code or name no lesson section): file -> the start of
 # the message. An entry leaves this list when its stub is rewritten; the list only shrinks.
-PENDING: dict[str, str] = {
-    "m3_tokenizer_zoo/compare.py": "Encode without specials for the counts",
-}
+PENDING: dict[str, str] = {}
 
 CODE_SHAPES = {
     "a call": r"\w\(",
