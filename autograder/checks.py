@@ -218,16 +218,12 @@ def expect_iterator(value: Any, what: str, *, of: Any = None, limit: int | None 
 # containers
 # ---------------------------------------------------------------------------------------------
 
-_TYPE_NAMES = {int: "int", float: "float", bool: "bool", str: "str", bytes: "bytes",
-               list: "list", tuple: "tuple", dict: "dict"}
-
-
 def _types(of: Any) -> tuple:
     return of if isinstance(of, tuple) else (of,)
 
 
 def _plural(of: Any) -> str:
-    names = [_TYPE_NAMES.get(t, getattr(t, "__name__", str(t))) for t in _types(of)]
+    names = [getattr(t, "__name__", str(t)) for t in _types(of)]
     words = [name if name == "bytes" else name + "s" for name in names]
     return " or ".join(words)
 

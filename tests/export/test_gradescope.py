@@ -90,7 +90,7 @@ def test_solved_submission_gets_full_marks(autograder_zip, tmp_path):
 
 def test_stub_submission_gets_zero_and_its_code_never_runs_as_root(autograder_zip, tmp_path):
     """Loose files, as a student uploads them: the stub of bpe.py, and the stub of analysis.py
-    where one function reports who runs it (a wrong answer, shown by its public test)."""
+    where one function reports who runs it (in an error, shown by its public test)."""
     submission = tmp_path / "stub"
     submission.mkdir()
     shutil.copyfile(EXERCISES / MODULE / "bpe.py", submission / "bpe.py")
@@ -98,7 +98,7 @@ def test_stub_submission_gets_zero_and_its_code_never_runs_as_root(autograder_zi
     head = "def embedding_parameters(vocab_size: int, d_model: int, tied: bool = True) -> int:"
     assert head in analysis
     (submission / "analysis.py").write_text(analysis.replace(head, head + (
-        "\n    import os\n    return {'uid': os.getuid(), 'euid': os.geteuid()}\n"), 1))
+        "\n    import os\n    raise ValueError(str({'uid': os.getuid(), 'euid': os.geteuid()}))\n"), 1))
     results = run_autograder(unpack(autograder_zip, tmp_path / "autograder", submission))
     assert results["score"] == 0 and results["max_score"] == 100
     assert all(t["status"] == "failed" for t in results["tests"])
