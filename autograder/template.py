@@ -35,8 +35,8 @@ from pathlib import Path
 
 from autograder.github.protected import BUNDLE_MANIFEST, MANIFEST, owned_hashes, sha256
 from autograder.release import _BEGIN, _END, SOLUTIONS, write_exercises
-from autograder.results import MODULE_TITLES, MODULES
-from autograder.sandbox.launcher import REPO_ROOT
+from autograder import course
+from autograder.course import REPO_ROOT
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -349,10 +349,10 @@ def _no_deps_installs() -> str:
 
 def _module_table(target: Path) -> str:
     rows = []
-    for module in MODULES:
+    for module in course.module_ids():
         if not (target / "exercises" / module).is_dir():
             continue
-        title = MODULE_TITLES.get(module, module)
+        title = course.title(module)
         readme = f"exercises/{module}/README.md"
         guide = f"[what to build]({readme})" if (target / readme).is_file() else ""
         rows.append(f"| {title} | [`exercises/{module}/`](exercises/{module}/) | {guide} |")

@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder.github import protected
-from autograder.results import MODULES, GradeResult
+from autograder.course import module_ids
+from autograder.results import GradeResult
 
 HIDDEN_DIR = ".hidden-tests"
 RESULTS_DIR = "autograder-results"
@@ -94,7 +95,7 @@ def hidden_tests(folder: Path | None, configured: bool, source: str = "") -> Hid
         return HiddenTests("unavailable", f"{folder.name}/ holds no solutions/ and suites/ "
                            "(autograder/suites/): is it the course's hidden-tests repository?",
                            source=source)
-    if not any((solutions / m).is_dir() for m in MODULES):
+    if not any((solutions / m).is_dir() for m in module_ids()):
         return HiddenTests("unavailable", f"{folder.name}/solutions/ holds no module",
                            source=source)
     return HiddenTests("graded", solutions=str(solutions), suites=str(suites), source=source)
@@ -106,12 +107,12 @@ def modules_from(text: str | None) -> tuple[list[str] | None, list[str]]:
     names = [n for n in re.split(r"[\s,]+", text or "") if n]
     if not names:
         return None, []
-    chosen = [n for n in names if n in MODULES]
+    chosen = [n for n in names if n in module_ids()]
     notes = [f"AUTOGRADER_MODULES names {n!r}, which is not a module of this course "
-             f"({', '.join(MODULES)}); it was ignored" for n in names if n not in MODULES]
+             f"({', '.join(module_ids())}); it was ignored" for n in names if n not in module_ids()]
     if not chosen:
         raise RepositoryError(f"AUTOGRADER_MODULES={text!r} names no module of this course; "
-                              f"choose from {', '.join(MODULES)}")
+                              f"choose from {', '.join(module_ids())}")
     return chosen, notes
 
 

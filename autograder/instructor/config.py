@@ -32,7 +32,7 @@ from pathlib import Path
 from autograder.instructor.dates import parse_datetime
 from autograder.instructor.late import LatePolicy
 from autograder.instructor.roster import DEFAULT_HOST
-from autograder.results import MODULES
+from autograder.course import module_ids, unknown_module
 
 CONFIG_NAME = "autograder.toml"
 _KEYS = {"roster", "repository", "org", "assignment", "host", "deadline", "branch",
@@ -59,7 +59,7 @@ class Settings:
     submissions: Path = Path("submissions")
     gradebook: Path = Path("gradebook.db")
     template: Path | None = None
-    modules: list[str] = field(default_factory=lambda: list(MODULES))
+    modules: list[str] = field(default_factory=lambda: list(module_ids()))
     select: list[str] | None = None
     solutions: Path | None = None
     suites: Path | None = None
@@ -71,7 +71,7 @@ class Settings:
 
     def course(self) -> dict[str, Path]:
         """The `solutions=`/`suites=` arguments of `autograder.runner.grade`."""
-        from autograder.runner import SOLUTIONS, SUITES
+        from autograder.course import SOLUTIONS, SUITES
 
         return {"solutions": self.solutions or SOLUTIONS, "suites": self.suites or SUITES}
 
@@ -126,7 +126,7 @@ def load_settings(args: argparse.Namespace | None = None) -> Settings:
             settings.deadline = parse_datetime(settings.deadline)
     except ValueError as error:
         raise ConfigError(f"{path or 'settings'}: {error}") from None
-    unknown = [m for m in settings.modules if m not in MODULES]
+    unknown = unknown_module(settings.modules)
     if unknown:
-        raise ConfigError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
+        raise ConfigError(unknown)
     return settings

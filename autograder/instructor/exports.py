@@ -24,7 +24,8 @@ from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.late import LatePolicy
 from autograder.instructor.roster import folder_name
 from autograder.instructor.standings import Standing, standings
-from autograder.results import MODULE_TITLES, GradeResult, TestRecord
+from autograder.course import title as module_title
+from autograder.results import GradeResult, TestRecord
 
 
 @dataclass
@@ -92,7 +93,7 @@ def feedback_markdown(row: Standing, result: GradeResult, policy: LatePolicy) ->
     lines += [f"> {md_text(note)}" for note in result.notes] + ([""] if result.notes else [])
     lines += ["| Module | Score |", "| --- | ---: |"]
     for module, score in row.scores.items():
-        lines.append(f"| {MODULE_TITLES.get(module, module)} | "
+        lines.append(f"| {module_title(module)} | "
                      f"{_number(score) if score is not None else 'not graded'} / "
                      f"{_number(row.max_scores[module])} |")
     lines += ["", f"**Score: {_number(row.raw)} / {_number(row.max_score)}**"]
@@ -105,7 +106,7 @@ def feedback_markdown(row: Standing, result: GradeResult, policy: LatePolicy) ->
         if not tests:
             continue
         shown = [t for t in tests if t.visibility != "hidden"]
-        lines += ["", f"## {MODULE_TITLES.get(module, module)}", "",
+        lines += ["", f"## {module_title(module)}", "",
                   "| | Test | Points | What to look at |", "| --- | --- | ---: | --- |"]
         for test in shown:
             lines.append(f"| {'✅' if test.passed else '❌'} | {md_code(test.name, in_table=True)} | "
@@ -159,7 +160,7 @@ def feedback_html(row: Standing, result: GradeResult, policy: LatePolicy) -> str
     body.append("<table><tr><th>Module</th><th>Score</th></tr>")
     for module, score in row.scores.items():
         shown = _number(score) if score is not None else "not graded"
-        body.append(f"<tr><td>{e(MODULE_TITLES.get(module, module))}</td><td class='n'>"
+        body.append(f"<tr><td>{e(module_title(module))}</td><td class='n'>"
                     f"{shown} / {_number(row.max_scores[module])}</td></tr>")
     body.append("</table>")
     body.append(f"<p class='total'>Score: {_number(row.raw)} / {_number(row.max_score)}</p>")
@@ -171,7 +172,7 @@ def feedback_html(row: Standing, result: GradeResult, policy: LatePolicy) -> str
         tests = [t for t in result.tests if t.module == module]
         if not tests:
             continue
-        body.append(f"<h2>{e(MODULE_TITLES.get(module, module))}</h2>")
+        body.append(f"<h2>{e(module_title(module))}</h2>")
         body.append("<table><tr><th></th><th>Test</th><th>Points</th>"
                     "<th>What to look at</th></tr>")
         for test in (t for t in tests if t.visibility != "hidden"):

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from autograder.instructor.submissions import Submission
-from autograder.results import MODULES, GradeResult, TestRecord
+from autograder.course import order as module_order
+from autograder.results import GradeResult, TestRecord
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -270,7 +271,7 @@ class Gradebook:
         where, values = _where(student=student)
         rows = self.db.execute(f"SELECT * FROM grades{where}", values).fetchall()
         return sorted((ModuleGrade(*row) for row in rows),
-                      key=lambda g: (g.student, _module_order(g.module)))
+                      key=lambda g: (g.student, module_order(g.module)))
 
     def graded(self) -> dict[tuple[str, str], tuple[str, str]]:
         """(student, module) -> (submission fingerprint, tests fingerprint) of each grade."""
@@ -288,7 +289,7 @@ class Gradebook:
         rows = self.db.execute(
             f"SELECT student, module, position, name, score, points, status, visibility, hint, "
             f"output, suite, functions, seconds FROM tests{where}", values).fetchall()
-        rows.sort(key=lambda r: (r[0], _module_order(r[1]), r[2]))
+        rows.sort(key=lambda r: (r[0], module_order(r[1]), r[2]))
         return [(r[0], TestRecord(name=r[3], module=r[1], points=r[5], score=r[4], status=r[6],
                                   visibility=r[7], hint=r[8], output=r[9], suite=r[10],
                                   functions=json.loads(r[11]), seconds=r[12])) for r in rows]
@@ -315,7 +316,7 @@ class Gradebook:
 
     def modules(self) -> list[str]:
         found = {row[0] for row in self.db.execute("SELECT DISTINCT module FROM grades")}
-        return sorted(found, key=_module_order)
+        return sorted(found, key=module_order)
 
 
 def _where(**conditions: str | None) -> tuple[str, tuple]:
@@ -323,7 +324,3 @@ def _where(**conditions: str | None) -> tuple[str, tuple]:
     if not given:
         return "", ()
     return " WHERE " + " AND ".join(f"{k} = ?" for k in given), tuple(given.values())
-
-
-def _module_order(module: str) -> int:
-    return MODULES.index(module) if module in MODULES else len(MODULES)

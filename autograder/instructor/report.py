@@ -23,7 +23,7 @@ from autograder.instructor.dates import describe_duration
 from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.late import LatePolicy
 from autograder.instructor.standings import Standing, standings
-from autograder.results import MODULE_TITLES
+from autograder.course import title as module_title
 
 _HARDEST_PLOTTED = 40
 _STYLE = """
@@ -85,7 +85,7 @@ def _scores(rows: list[Standing]) -> list[str]:
         series[module] = scores
         top = max((r.max_scores[module] for r in rows), default=0)
         if scores:
-            out.append(f"<tr><td>{html.escape(MODULE_TITLES.get(module, module))}</td>"
+            out.append(f"<tr><td>{html.escape(module_title(module))}</td>"
                        f"<td class='n'>{len(scores)}</td>"
                        f"<td class='n'>{statistics.fmean(scores):.1f}</td>"
                        f"<td class='n'>{statistics.median(scores):g}</td>"
