@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from autograder.codec import CodecError, Decoder, Encoder, Handle, Stream
-from autograder.sandbox.launcher import CallTimedOut, Limits, Sandbox, WorkerFailure
+from autograder.sandbox.launcher import CallTimedOut, Sandbox, WorkerFailure
+from autograder.sandbox.limits import Limits
 # One measurement record for both ways of running code under test: sandboxed here, in-process
 # in the students' conftest.
 from autograder.student_conftest import Measurement

@@ -32,7 +32,7 @@ from autograder.export.notebook import (ModuleSource, Question, Region,
                                         file_heading, layout, module_heading, notebook,
                                         question_heading, write_notebook)
 from autograder.export.notebook_tests import NotebookTest, TestSelection
-from autograder.sandbox.launcher import REPO_ROOT
+from autograder.course import REPO_ROOT
 
 HOW_TO = """\
 Run the cells from top to bottom. Each exercise is a function (or class) whose body raises

@@ -5,6 +5,10 @@ allows, starts the worker with it, sends requests and waits for replies with a d
 watching the worker's memory and output from outside, and kills and replaces the worker after
 a timeout, a crash, an output flood or a memory overrun. Everything it reports about a call
 (wall time, CPU time, peak memory) is measured here, never taken from the worker.
+
+Its neighbours hold the rest: `limits` (what a worker may use), `isolation` (what this machine
+allows), `proc` (finding, measuring and signalling processes through /proc) and `framing` (the
+messages on the pipes, shared with the worker).
 """
 
 from __future__ import annotations
@@ -23,69 +27,21 @@ import tempfile
 import termios
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.course import REPO_ROOT
+from autograder.sandbox.framing import frame, frame_length, take_frame
+from autograder.sandbox.isolation import (Isolation, isolation_strength, namespace_prefix,
+                                          open_to_everyone)
+from autograder.sandbox.limits import Limits, mib
+from autograder.sandbox.proc import (cpu_seconds, find_worker, kill_group, kill_uid,
+                                     namespace_pid, proportional_bytes, reset_peak_memory,
+                                     signal_path, signal_uid, status_bytes)
 from autograder.sandbox.worker import SIGNAL_EXIT_BASE
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-_TICKS = os.sysconf("SC_CLK_TCK")
 _uid_counter = itertools.count()
 # Asks the worker for its stack (faulthandler) when a call times out.
 STACK_SIGNAL = signal.SIGUSR2
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one worker. Memory is enforced twice: an address-space cap the
-    kernel applies (a huge allocation fails at once with MemoryError) and a resident-memory
-    cap on all the worker's processes together, watched from outside (slow growth is stopped
-    before it hurts the machine). `call_seconds`, when set, caps every call's wall-clock
-    timeout whatever a test asks for (a grading run in a hurry). Replies are capped in bytes
-    and in containers, so no reply can blow up in the trusted process when decoded.
-
-    Time is budgeted three ways: one call (`call_seconds`, or the test's `call_timeout`), one
-    test (`test_seconds`, at least twice the test's call timeout) and one module of one
-    submission (`module_seconds`). When a budget runs out the rest of the grade is still made:
-    the test, or the module's remaining tests, fail with a message naming the budget."""
-
-    memory_bytes: int = 2 << 30
-    address_space_bytes: int = 16 << 30
-    cpu_seconds: int = 900
-    file_bytes: int = 64 << 20
-    scratch_bytes: int = 64 << 20
-    processes: int = 64
-    open_files: int = 1024
-    output_bytes: int = 16 << 20
-    reply_bytes: int = 64 << 20
-    reply_containers: int = 4_000_000
-    call_seconds: float | None = None
-    test_seconds: float = 120.0
-    module_seconds: float = 900.0
-
-
-@dataclass
-class Isolation:
-    """What isolation was in force; recorded with every grade."""
-
-    network: str
-    filesystem: str
-    user: str
-    processes: str = ""
-    limits: dict = field(default_factory=dict)
-    # "complete": network, mount and PID namespaces; "partial": namespaces without a PID
-    # namespace; "weak": no namespace at all (sockets refused by an audit hook only).
-    strength: str = "complete"
-
-    @property
-    def complete(self) -> bool:
-        return self.strength == "complete"
-
-    def as_dict(self) -> dict:
-        return {"network": self.network, "filesystem": self.filesystem, "user": self.user,
-                "processes": self.processes, "limits": self.limits,
-                "strength": self.strength, "complete": self.complete}
 
 
 class WorkerFailure(Exception):
@@ -148,49 +104,6 @@ class _OutputTail:
             return text
 
 
-def _probe_namespaces() -> list[str] | None:
-    """The strongest `unshare` prefix that works here, or None when no namespace can be made.
-
-    Preferred: network, mount and PID namespaces (the worker is the namespace's init, sees
-    only its own processes, and everything it started dies with it); as a non-root user the
-    same inside a user namespace."""
-    if shutil.which("unshare") is None:
-        return None
-    pid = ["--pid", "--fork", "--kill-child", "--mount-proc"]
-    base = ["unshare", "--net", "--mount"]
-    user = ["unshare", "--user", "--map-root-user", "--net", "--mount"]
-    candidates = [base + pid, base] if os.geteuid() == 0 else []
-    candidates += [user + pid, user]
-    for prefix in candidates:
-        try:
-            probe = subprocess.run(prefix + ["true"], capture_output=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if probe.returncode == 0:
-            return prefix
-    return None
-
-
-_namespace_prefix: list[str] | None | bool = False
-
-
-def namespace_prefix() -> list[str] | None:
-    global _namespace_prefix
-    if _namespace_prefix is False:
-        _namespace_prefix = _probe_namespaces()
-    return _namespace_prefix  # type: ignore[return-value]
-
-
-def isolation_strength() -> str:
-    """How strongly this machine can isolate a worker: "complete" (network, mount and PID
-    namespaces), "partial" (namespaces, but no PID namespace) or "weak" (none: only an audit
-    hook refuses sockets, and the worker can read what the grader's user can)."""
-    prefix = namespace_prefix()
-    if prefix is None:
-        return "weak"
-    return "complete" if "--pid" in prefix else "partial"
-
-
 class Sandbox:
     """One sandboxed worker serving a submission directory; restarted on demand."""
 
@@ -229,7 +142,7 @@ class Sandbox:
         mount namespace lets it reach Python or Python is open to every user anyway."""
         if os.geteuid() != 0:
             return False
-        return namespace_prefix() is not None or _open_to_everyone(
+        return namespace_prefix() is not None or open_to_everyone(
             [sys.executable, sys.prefix, sys.base_prefix, str(REPO_ROOT / "autograder"),
              str(self._base)])
 
@@ -325,8 +238,8 @@ class Sandbox:
             self.stop()
             raise WorkerFailure(f"the sandbox did not start: {ready!r}")
         if self.pid_namespace:
-            self.worker_pid = _find_worker(self.process.pid)
-            self._ns_pid = _ns_pid(self.worker_pid)
+            self.worker_pid = find_worker(self.process.pid)
+            self._ns_pid = namespace_pid(self.worker_pid)
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -338,9 +251,9 @@ class Sandbox:
             except OSError:
                 pass
         self.resume()  # a stopped process group is killed all the same; this keeps it simple
-        _kill_group(process.pid)
+        kill_group(process.pid)
         if self._uid is not None:
-            _kill_uid(self._uid)
+            kill_uid(self._uid)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -360,7 +273,7 @@ class Sandbox:
         if not self.alive:
             raise WorkerFailure("the worker is not running")
         try:
-            view = memoryview(struct.pack(">I", len(payload)) + payload)
+            view = memoryview(frame(payload))
             while view:
                 view = view[os.write(self._requests, view):]
         except (BrokenPipeError, OSError):
@@ -374,15 +287,13 @@ class Sandbox:
         deadline = time.monotonic() + timeout if deadline is None else deadline
         buffer = self._pending
         while True:
-            if len(buffer) >= 4:
-                (length,) = struct.unpack(">I", bytes(buffer[:4]))
-                if length > self.limits.reply_bytes:
-                    raise self._kill(f"the reply was larger than {_mib(self.limits.reply_bytes)}")
-                if len(buffer) >= 4 + length:
-                    frame = bytes(buffer[4:4 + length])
-                    del buffer[:4 + length]
-                    self._stop_strays()
-                    return frame
+            length = frame_length(buffer)
+            if length is not None and length > self.limits.reply_bytes:
+                raise self._kill(f"the reply was larger than {mib(self.limits.reply_bytes)}")
+            reply = take_frame(buffer)
+            if reply is not None:
+                self._stop_strays()
+                return reply
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 where = self.where_running()
@@ -441,13 +352,13 @@ class Sandbox:
         if self.process is None:
             return
         for path in self._strays():  # processes that left the process group, in the namespace
-            _signal_path(path, signum)
+            signal_path(path, signum)
         try:
             os.killpg(self.process.pid, signum)
         except (ProcessLookupError, PermissionError):
             pass
         if self._uid is not None:
-            _signal_uid(self._uid, signum)
+            signal_uid(self._uid, signum)
 
     def _watch(self) -> None:
         if not self.alive:
@@ -456,10 +367,10 @@ class Sandbox:
         self._tree_peak = max(self._tree_peak, rss)
         if rss > self.limits.memory_bytes:
             raise self._kill(
-                f"the worker was killed for exceeding {_mib(self.limits.memory_bytes)} of memory")
+                f"the worker was killed for exceeding {mib(self.limits.memory_bytes)} of memory")
         printed = self.stdout.total + self.stderr.total
         if printed > self._output_budget:
-            raise self._kill(f"the code printed more than {_mib(self.limits.output_bytes)}; "
+            raise self._kill(f"the code printed more than {mib(self.limits.output_bytes)}; "
                              "remove debugging prints")
 
     def _memory_in_use(self) -> int:
@@ -470,7 +381,7 @@ class Sandbox:
         if not strays:
             return self.rss_bytes()
         own = f"/proc/{self.worker_pid}"
-        return sum(_proportional_bytes(p) for p in [own, *strays])
+        return sum(proportional_bytes(p) for p in [own, *strays])
 
     def begin_call(self) -> None:
         self._output_budget = self.stdout.total + self.stderr.total + self.limits.output_bytes
@@ -491,7 +402,7 @@ class Sandbox:
         """Processes a call started do not outlive it: they would compete with the next call
         for CPU and memory and make grades depend on scheduling."""
         for path in self._strays():
-            _signal_path(path, signal.SIGKILL)
+            signal_path(path, signal.SIGKILL)
 
     def _kill(self, reason: str) -> WorkerFailure:
         self.stop()
@@ -520,93 +431,24 @@ class Sandbox:
     # ------------------------------------------------------------------ measurements
 
     def rss_bytes(self) -> int:
-        return _status_field(self.worker_pid, "VmRSS") if self.alive else 0
+        return status_bytes(self.worker_pid, "VmRSS") if self.alive else 0
 
     def peak_rss_bytes(self) -> int:
         """Peak resident memory since the last reset: the worker's own high-water mark, or the
         highest total of all its processes seen while watching, whichever is larger."""
         if not self.alive:
             return 0
-        return max(_status_field(self.worker_pid, "VmHWM"), self._tree_peak)
+        return max(status_bytes(self.worker_pid, "VmHWM"), self._tree_peak)
 
     def reset_peak_rss(self) -> None:
         self._tree_peak = 0
         if self.alive:
-            try:
-                with open(f"/proc/{self.worker_pid}/clear_refs", "w") as f:
-                    f.write("5")
-            except OSError:
-                pass
+            reset_peak_memory(self.worker_pid)
 
     def cpu_seconds(self) -> float:
-        if not self.alive:
-            return 0.0
-        try:
-            with open(f"/proc/{self.worker_pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / _TICKS
-        except (OSError, IndexError, ValueError):
-            return 0.0
+        return cpu_seconds(self.worker_pid) if self.alive else 0.0
 
     _output_budget = 1 << 62
-
-
-def _open_to_everyone(paths: list[str]) -> bool:
-    """Whether another uid could use these paths: every directory on the way searchable by
-    all, every path itself readable by all."""
-    for path in paths:
-        path = os.path.realpath(path)
-        parts = path.strip("/").split("/")
-        try:
-            for depth in range(len(parts)):
-                if not os.stat("/" + "/".join(parts[:depth])).st_mode & 0o001:
-                    return False
-            if not os.stat(path).st_mode & 0o004:
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def _find_worker(unshare_pid: int) -> int:
-    """The serving worker's pid: the child of the namespace's init, itself unshare's child.
-    (Without it, measurements would fall back to unshare itself and strays go unnoticed.)"""
-    for _ in range(100):
-        init = _only_child(unshare_pid)
-        worker = _only_child(init) if init else 0
-        if worker:
-            return worker
-        time.sleep(0.01)
-    return unshare_pid
-
-
-def _only_child(pid: int) -> int:
-    """The child of `pid` (found through /proc; a just-started sandbox has exactly one)."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            return int(entry)
-    return 0
-
-
-def _ns_pid(pid: int) -> str:
-    """The pid of process `pid` inside its own PID namespace; "" unless that namespace is a
-    nested one (then /proc seen through the process's root lists only its namespace)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("NSpid:"):
-                    pids = line.split()[1:]
-                    return pids[-1] if len(pids) > 1 else ""
-    except OSError:
-        pass
-    return ""
 
 
 _SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "node_modules",
@@ -648,45 +490,6 @@ def _worker_environment(scratch: Path) -> dict:
     return env
 
 
-def _status_field(process: int | str, name: str) -> int:
-    """A memory field of /proc/<pid>/status in bytes; `process` is a pid or a /proc path."""
-    path = f"/proc/{process}" if isinstance(process, int) else process
-    try:
-        with open(f"{path}/status") as f:
-            for line in f:
-                if line.startswith(name + ":"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _proportional_bytes(path: str) -> int:
-    """A process's proportional set size (its share of every page it maps), in bytes."""
-    try:
-        with open(f"{path}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _signal_path(path: str, signum: int) -> None:
-    """Signal the process of a /proc path (a pidfd: the path names exactly that process)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        signal.pidfd_send_signal(fd, signum)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def student_line(dump: str, submission: str) -> str:
     """The innermost line of the submission in a faulthandler dump (most recent call first;
     the first thread listed is the one that was interrupted), as "path:line in function"."""
@@ -702,36 +505,6 @@ def student_line(dump: str, submission: str) -> str:
     return ""
 
 
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _kill_uid(uid: int) -> None:
-    """Kill every process of a worker's private uid (children that left the process group)."""
-    for _ in range(3):
-        if not _signal_uid(uid, signal.SIGKILL):
-            return
-        time.sleep(0.01)
-
-
-def _signal_uid(uid: int, signum: int) -> bool:
-    """Signal every process of `uid`; whether there was any."""
-    found = False
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            if os.stat(f"/proc/{entry}").st_uid == uid:
-                os.kill(int(entry), signum)
-                found = True
-        except (OSError, ProcessLookupError):
-            continue
-    return found
-
-
 def _signal_name(number: int) -> str:
     try:
         name = signal.Signals(number).name
@@ -743,5 +516,3 @@ def _signal_name(number: int) -> str:
     return explain.get(name, name)
 
 
-def _mib(n: int) -> str:
-    return f"{n / (1 << 20):g} MiB" if n < (1 << 30) else f"{n / (1 << 30):g} GiB"

@@ -13,8 +13,8 @@ init: it forks the process that serves calls, reaps orphans and exits with that 
 status, so the worker sees only its own processes and all of them die with it.
 
 The serving process reads requests from one inherited pipe and answers on another, one
-length-prefixed msgpack frame each (see `autograder.codec`). Student output on stdout/stderr
-goes to pipes that the trusted side reads and caps. Verdicts are never decided here: the worker
+length-prefixed msgpack frame each (`autograder.sandbox.framing`, `autograder.codec`). Student
+output on stdout/stderr goes to pipes that the trusted side reads and caps. Verdicts are never decided here: the worker
 only returns values.
 """
 
@@ -32,11 +32,12 @@ import random
 import reprlib
 import resource
 import signal
-import struct
 import sys
 import time
 import traceback
 from typing import Any, Iterator
+
+from autograder.sandbox.framing import read_frame, write_frame
 
 HELPER_PREFIX = "autograder.worker_helpers."
 AUTOGRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -384,7 +385,7 @@ class Worker:
     def serve(self) -> None:
         while True:
             _reap_children()
-            frame = _read_frame(self.request_fd)
+            frame = read_frame(self.request_fd)
             if frame is None:
                 return
             request_id, op = None, None
@@ -402,7 +403,7 @@ class Worker:
                 if left:
                     payload = self._error_payload(request_id, ContractBroken(left, stop=True))
             try:
-                _write_frame(self.reply_fd, payload)
+                write_frame(self.reply_fd, payload)
             except OSError:
                 _say("the worker could not answer: the code closed the grader's reply channel")
                 os._exit(1)
@@ -671,32 +672,6 @@ def _student_frames(exc: BaseException, submission: str) -> list:
             for f in frames if f.filename.startswith(submission)][-5:]
 
 
-def _read_frame(fd: int) -> bytes | None:
-    header = _read_exactly(fd, 4)
-    if header is None:
-        return None
-    (length,) = struct.unpack(">I", header)
-    return _read_exactly(fd, length)
-
-
-def _read_exactly(fd: int, n: int) -> bytes | None:
-    chunks, remaining = [], n
-    while remaining:
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
-
-
-def _write_frame(fd: int, payload: bytes) -> None:
-    view = memoryview(struct.pack(">I", len(payload)) + payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
 def main() -> None:
     config = json.loads(sys.argv[1])
     lock_in(config)
@@ -714,7 +689,7 @@ def main() -> None:
         # On the grader's signal, the stacks of all threads go to their own pipe: a call that
         # timed out is reported with the line it was running.
         faulthandler.register(config["stack_signal"], file=worker.stack_fd, all_threads=True)
-    _write_frame(worker.reply_fd, worker.encoder.encode({"ok": "ready"}))
+    write_frame(worker.reply_fd, worker.encoder.encode({"ok": "ready"}))
     worker.serve()
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.remote import IMPORT_TIMEOUT, Student, StudentError, WorkerFailure, digest
-from autograder.sandbox.launcher import Limits
+from autograder.sandbox.limits import Limits
 
 HOSTILE = '''
 import os, sys, time, itertools

@@ -19,7 +19,7 @@ from autograder.instructor.console import UsageError
 from autograder.remote import (ArgumentChanged, CallTimedOut, Student, TimeBudgetExceeded,
                                WorkerFailure)
 from autograder.runner import GradingError, default_submission, grade
-from autograder.sandbox.launcher import Limits
+from autograder.sandbox.limits import Limits
 from tests.engine.toy_course import submission, write_course
 
 CODE = '''

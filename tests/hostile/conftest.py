@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox.launcher import Limits, Sandbox, namespace_prefix
+from autograder.sandbox.isolation import namespace_prefix
+from autograder.sandbox.launcher import Sandbox
+from autograder.sandbox.limits import Limits
 from tests.engine.toy_course import submission as toy_submission
 from tests.engine.toy_course import write_course
 from tests.hostile.cases import (CASES, DETERMINISM_BASE, DETERMINISM_CHANGES,

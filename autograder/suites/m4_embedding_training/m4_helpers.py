@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 from autograder.checks import describe, expect_array, expect_float, expect_list, must_raise
-from autograder.sandbox.launcher import REPO_ROOT
+from autograder.course import REPO_ROOT
 
 MODULE = "m4_embedding_training"
 SKIPGRAM = f"{MODULE}.skipgram"
