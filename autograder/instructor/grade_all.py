@@ -35,7 +35,7 @@ from typing import Callable, Iterable
 from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.submissions import Submission
 from autograder.runner import EXERCISES, test_files
-from autograder.sandbox.launcher import Limits
+from autograder.sandbox.limits import Limits
 
 _TASKS_PER_WORKER = 40   # a fresh worker process now and then bounds any slow leak
 _ATTEMPTS = 2            # a unit whose worker process died is tried once more
