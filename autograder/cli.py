@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.results import MODULES
+from autograder import course
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="a folder laid out like exercises/ (or a repository holding "
                             "exercises/); default: exercises/ in the current folder "
                             "(the reference: `solutions`)")
-    grade.add_argument("--module", action="append", choices=MODULES, dest="modules",
+    grade.add_argument("--module", action="append", choices=course.module_ids(), dest="modules",
                        help="grade only this module (repeatable)")
     grade.add_argument("--format", default="text",
                        choices=["text", "json", "markdown", "classroom", "junit"])

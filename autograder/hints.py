@@ -18,8 +18,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from autograder.results import MODULES, GradeResult
-from autograder.runner import EXERCISES, SOLUTIONS, SUITES
+from autograder import course
+from autograder.course import EXERCISES, SOLUTIONS, SUITES
+from autograder.results import GradeResult
 
 LAST_GRADE = Path(".autograder") / "last-grade.json"
 _ID = re.compile(r"^(?P<module>\w+)/(?P<stem>\w+):(?P<function>\w+)$")
@@ -81,7 +82,7 @@ def _hint_text(test_id: str, folder: Path) -> str:
     """The text of the test's deeper_hint marker, from the first copy of its test file found:
     the hidden suites, the public tests of the reference, of exercises/, of the submission."""
     match = _ID.match(test_id)
-    if match is None or match["module"] not in MODULES:
+    if match is None or match["module"] not in course.module_ids():
         raise HintError(f"{test_id!r} is not a test id (they look like "
                         "m1_tokenization/bpe:merge_pair)")
     module, name = match["module"], f"test_{match['stem']}.py"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +26,7 @@ import pytest
 from autograder.failures import Comparison, failure_message
 from autograder.remote import DEFAULT_CALL_TIMEOUT, CallLog, Student, TimeBudgetExceeded
 from autograder.results import TestRecord
-from autograder.sandbox.launcher import Limits
+from autograder.sandbox.limits import Limits
 from autograder.student_conftest import MARKERS, InProcessStudent
 
 _OUTPUT_LIMIT = 1500
@@ -34,15 +35,15 @@ _OUTPUT_LIMIT = 1500
 _ALARM_GRACE_SECONDS = 5.0
 
 
-def test_location(path: Path) -> tuple[str, str]:
-    """(module, suite) of a test file: hidden suites live in autograder/suites/<module>/,
-    public tests in <module>/tests/ of the solutions or exercises."""
-    parts = path.resolve().parts
-    if "suites" in parts and parts.index("suites") + 1 < len(parts):
-        return parts[parts.index("suites") + 1], "hidden"
-    if "tests" in parts:
-        return parts[parts.index("tests") - 1], "public"
-    return path.parent.name, "hidden"
+@dataclass(frozen=True)
+class TestFile:
+    """What the runner knows of a test file it chose: the module it grades, and whether it is
+    one of the module's public tests or of its hidden suite."""
+
+    __test__ = False  # a record, not a test class for pytest to collect
+
+    module: str
+    suite: str  # "public" | "hidden"
 
 
 class _Unsandboxed(InProcessStudent):
@@ -69,10 +70,12 @@ class GradingPlugin:
     name = "autograder-grading"
 
     def __init__(self, submission: Path, solutions: Path, suites: Path,
-                 limits: Limits | None = None,
+                 test_files: dict[Path, TestFile], limits: Limits | None = None,
                  on_record: Callable[[TestRecord], None] | None = None,
                  in_process: bool = False):
         self.submission = Path(submission)
+        # The runner chose every file pytest runs, so it says which module and suite each is.
+        self._test_files = {Path(p).resolve(): f for p, f in test_files.items()}
         self.in_process = in_process
         self.solutions, self.suites = Path(solutions), Path(suites)
         self._hide = [self.solutions, self.suites]
@@ -161,7 +164,7 @@ class GradingPlugin:
         what is left of its module's. A module whose budget is spent runs no more tests."""
         if self.in_process:
             return
-        module, _ = test_location(Path(str(item.path)))
+        module = self._test_file(item).module
         now = time.monotonic()
         started = self._module_started.setdefault(module, now)
         module_left = self._budget.module_seconds - (now - started)
@@ -237,8 +240,11 @@ class GradingPlugin:
 
     # ------------------------------------------------------------------ records
 
+    def _test_file(self, item: pytest.Item) -> TestFile:
+        return self._test_files[Path(str(item.path)).resolve()]
+
     def _record(self, item: pytest.Item, state: dict) -> None:
-        module, suite = test_location(Path(str(item.path)))
+        module, suite = self._test_file(item).module, self._test_file(item).suite
         points = _marker_arg(item, "points", 0.0)
         visibility = _marker_arg(item, "visibility", "visible" if suite == "public"
                                  else "after_due_date")

@@ -21,11 +21,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograder.results import MODULES
-from autograder.sandbox.launcher import REPO_ROOT
-
-SOLUTIONS = REPO_ROOT / "solutions"
-EXERCISES = REPO_ROOT / "exercises"
+from autograder import course
+from autograder.course import EXERCISES, SOLUTIONS
 STUDENT_CONFTEST = Path(__file__).with_name("student_conftest.py")
 
 _BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION(?P<remove> REMOVE)?(?::\s*(?P<hint>.*\S))?\s*$")
@@ -78,7 +75,7 @@ def write_exercises(target: Path = EXERCISES, solutions: Path = SOLUTIONS) -> li
         shutil.rmtree(target)
     target.mkdir(parents=True)
     written = []
-    for module in MODULES:
+    for module in course.module_ids():
         source_dir = solutions / module
         if not source_dir.is_dir():
             continue

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-MODULES = ("m1_tokenization", "m2_embeddings", "m3_tokenizer_zoo", "m4_embedding_training")
-MODULE_TITLES = {
-    "m1_tokenization": "Module 1 — Tokenization: BPE from scratch",
-    "m2_embeddings": "Module 2 — Embeddings: from IDs to meaning",
-    "m3_tokenizer_zoo": "Module 3 — Tokenizer zoo",
-    "m4_embedding_training": "Module 4 — Training embeddings",
-}
+from autograder import course
 
 
 @dataclass
@@ -64,7 +58,7 @@ class GradeResult:
             module.max_score += test.points
             module.passed += test.passed
             module.failed += not test.passed
-        return {m: totals[m] for m in sorted(totals, key=_module_order)}
+        return {m: totals[m] for m in sorted(totals, key=course.order)}
 
     @property
     def score(self) -> float:
@@ -118,9 +112,6 @@ class GradeResult:
                                          if h not in merged.deeper_hints_used]
             merged.isolation = merged.isolation or part.isolation
             merged.execution_time = max(merged.execution_time, part.execution_time)
-        merged.tests.sort(key=lambda t: (_module_order(t.module), t.suite != "public"))
+        merged.tests.sort(key=lambda t: (course.order(t.module), t.suite != "public"))
         return merged
 
-
-def _module_order(module: str) -> int:
-    return MODULES.index(module) if module in MODULES else len(MODULES)

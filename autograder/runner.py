@@ -20,12 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
-from autograder.results import MODULES, GradeResult, TestRecord
-from autograder.sandbox.launcher import REPO_ROOT, Limits
+from autograder import course
+from autograder.course import EXERCISES, REPO_ROOT, SOLUTIONS, SUITES
+from autograder.results import GradeResult, TestRecord
+from autograder.sandbox.limits import Limits
 
-SOLUTIONS = REPO_ROOT / "solutions"
-SUITES = REPO_ROOT / "autograder" / "suites"
-EXERCISES = REPO_ROOT / "exercises"
 _PYTEST_INI = Path(__file__).with_name("grading.ini")
 
 
@@ -41,7 +40,7 @@ def default_submission(here: Path) -> Path:
     here = Path(here)
     if (here / "exercises").is_dir():
         return here / "exercises"
-    if any((here / m).is_dir() for m in MODULES):
+    if any((here / m).is_dir() for m in course.module_ids()):
         return here
     raise GradingError(f"there is no exercises/ folder in {here}; name the folder to grade "
                        "(`autograder grade path/to/exercises`; the reference: "
@@ -55,7 +54,7 @@ def resolve_submission(path: str | Path) -> Path:
         raise GradingError(f"no such submission folder: {root}")
     if not root.is_dir():
         raise GradingError(f"the submission must be a folder, not a file: {root}")
-    if not any((root / m).exists() for m in MODULES) and (root / "exercises").is_dir():
+    if not any((root / m).exists() for m in course.module_ids()) and (root / "exercises").is_dir():
         root = root / "exercises"
     return root.resolve()
 
@@ -66,12 +65,18 @@ def test_files(module: str, public_only: bool = False, select: Iterable[str] | N
 
     `select` keeps only the named files; an entry may also name tests of a file the way
     pytest does ("test_vectors.py::test_top_k", "test_vectors.py::test_top_k[ties]")."""
+    return [path for path, _ in _module_test_files(module, public_only, select, solutions, suites)]
+
+
+def _module_test_files(module: str, public_only: bool, select: Iterable[str] | None,
+                       solutions: Path, suites: Path) -> list[tuple[Path, str]]:
+    """`test_files` with the suite ("public" or "hidden") each file belongs to."""
     # Without a solutions folder (a student repository) the released public tests are used.
     public_dir = (solutions if solutions.is_dir() else EXERCISES) / module / "tests"
-    folders = [public_dir] + ([] if public_only else [suites / module])
-    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("test_*.py"))]
+    folders = [(public_dir, "public")] + ([] if public_only else [(suites / module, "hidden")])
     wanted = {entry.split("::", 1)[0] for entry in select} if select else None
-    return [f for f in files if wanted is None or f.name in wanted]
+    return [(f, suite) for folder, suite in folders if folder.is_dir()
+            for f in sorted(folder.glob("test_*.py")) if wanted is None or f.name in wanted]
 
 
 def _test_paths(files: list[Path], select: Iterable[str] | None) -> list[str]:
@@ -119,26 +124,26 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
     this repository's); the sandbox hides both from the submission. `in_process=True` skips
     the sandbox entirely: only for trusted code, to measure the sandbox's overhead."""
     root = resolve_submission(submission)
-    chosen = list(modules) if modules else list(MODULES)
-    unknown = [m for m in chosen if m not in MODULES]
+    chosen = list(modules) if modules else list(course.module_ids())
+    unknown = course.unknown_module(chosen)
     if unknown:
-        raise GradingError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
-    course = {"solutions": Path(solutions), "suites": Path(suites)}
-    chosen = [m for m in chosen if test_files(m, public_only, select, **course)]
+        raise GradingError(unknown)
+    trusted = {"solutions": Path(solutions), "suites": Path(suites)}
+    chosen = [m for m in chosen if test_files(m, public_only, select, **trusted)]
     notes = submission_notes(root, chosen)
     start = time.perf_counter()
     if jobs > 1 and len(chosen) > 1 and not in_process:
         groups = [chosen[i::jobs] for i in range(min(jobs, len(chosen)))]
         with ThreadPoolExecutor(len(groups)) as pool:
             parts = list(pool.map(
-                lambda group: _grade_in_subprocess(root, group, public_only, select, course),
+                lambda group: _grade_in_subprocess(root, group, public_only, select, trusted),
                 groups))
         result = GradeResult.merge(parts)
         if on_record is not None:
             for record in result.tests:
                 on_record(record)
     else:
-        result = _grade_here(root, chosen, public_only, select, limits, on_record, course,
+        result = _grade_here(root, chosen, public_only, select, limits, on_record, trusted,
                              in_process)
     result.submission = str(root)
     result.notes = notes + result.notes
@@ -149,15 +154,16 @@ def grade(submission: str | Path, modules: Iterable[str] | None = None,
 def _grade_here(root: Path, modules: list[str], public_only: bool,
                 select: Iterable[str] | None, limits: Limits | None,
                 on_record: Callable[[TestRecord], None] | None,
-                course: dict[str, Path], in_process: bool = False) -> GradeResult:
+                trusted: dict[str, Path], in_process: bool = False) -> GradeResult:
     import pytest
 
-    from autograder.plugin import GradingPlugin
+    from autograder.plugin import GradingPlugin, TestFile
 
-    files = _test_paths([f for m in modules for f in test_files(m, public_only, select, **course)],
-                        select)
+    chosen = {path: TestFile(module, suite) for module in modules
+              for path, suite in _module_test_files(module, public_only, select, **trusted)}
+    files = _test_paths(list(chosen), select)
     plugin = GradingPlugin(root, limits=limits, on_record=on_record, in_process=in_process,
-                           **course)
+                           test_files=chosen, **trusted)
     if not files:
         return GradeResult(isolation=plugin.isolation)
     helper_dirs = sorted({str(Path(f).parent) for f in files})
@@ -175,14 +181,14 @@ def _grade_here(root: Path, modules: list[str], public_only: bool,
 
 
 def _grade_in_subprocess(root: Path, modules: list[str], public_only: bool,
-                         select: Iterable[str] | None, course: dict[str, Path]) -> GradeResult:
+                         select: Iterable[str] | None, trusted: dict[str, Path]) -> GradeResult:
     """Grade some modules in a fresh trusted process (for --jobs)."""
     with tempfile.TemporaryDirectory(prefix="autograder-part-") as tmp:
         out = Path(tmp) / "part.json"
         command = [sys.executable, "-m", "autograder.runner", str(root), str(out),
                    json.dumps({"modules": modules, "public_only": public_only,
                                "select": list(select) if select else None,
-                               "course": {k: str(v) for k, v in course.items()}})]
+                               "trusted": {k: str(v) for k, v in trusted.items()}})]
         completed = subprocess.run(command, capture_output=True, text=True, env=os.environ)
         if completed.returncode != 0 or not out.exists():
             tail = (completed.stderr or completed.stdout)[-800:]
@@ -193,9 +199,9 @@ def _grade_in_subprocess(root: Path, modules: list[str], public_only: bool,
 def _main() -> None:
     """Entry point of the per-module subprocesses started by `grade(..., jobs=N)`."""
     root, out, options = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
-    course = {k: Path(v) for k, v in options["course"].items()}
+    trusted = {k: Path(v) for k, v in options["trusted"].items()}
     result = _grade_here(Path(root), options["modules"], options["public_only"],
-                         options["select"], None, None, course)
+                         options["select"], None, None, trusted)
     out.write_text(json.dumps(result.to_dict()))
 
 

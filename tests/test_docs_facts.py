@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from autograder import remote
-from autograder.results import MODULES
-from autograder.sandbox.launcher import Limits
+from autograder.course import module_ids
+from autograder.sandbox.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS = Limits()
@@ -82,7 +82,7 @@ def quoted_paths(text: str) -> list[str]:
 def exists(path: str) -> bool:
     if any(path.startswith(prefix) for prefix in ELSEWHERE):
         return True
-    variants = [path.replace("<module>", m) for m in MODULES] if "<module>" in path else [path]
+    variants = [path.replace("<module>", m) for m in module_ids()] if "<module>" in path else [path]
     # A path with <module> holds for at least one module; other placeholders are left alone.
     return any("<" in v or glob.glob(str(ROOT / v.rstrip("/"))) for v in variants)
 

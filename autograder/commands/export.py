@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.results import MODULES
-from autograder.sandbox.launcher import REPO_ROOT
+from autograder import course
+from autograder.course import REPO_ROOT, SOLUTIONS
 
 DEFAULT_OUTPUT = {"gradescope": Path("dist") / "gradescope" / "autograder.zip",
                   "otter": Path("dist") / "otter", "nbgrader": Path("dist") / "nbgrader"}
@@ -34,7 +34,7 @@ def register(subparsers) -> None:
                            ("otter", "otter-assign master notebooks, one per module"),
                            ("nbgrader", "an nbgrader course directory")):
         sub = platforms.add_parser(platform, help=text, description=text)
-        sub.add_argument("--module", action="append", choices=MODULES, dest="modules",
+        sub.add_argument("--module", action="append", choices=course.module_ids(), dest="modules",
                          help="export only this module (repeatable; default: all written ones)")
         sub.add_argument("--output", type=Path,
                          help=f"where to write (default: {DEFAULT_OUTPUT[platform]})")
@@ -54,7 +54,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    modules = args.modules or [m for m in MODULES if (REPO_ROOT / "solutions" / m).is_dir()]
+    modules = args.modules or [m for m in course.module_ids() if (SOLUTIONS / m).is_dir()]
     output = args.output or (REPO_ROOT / DEFAULT_OUTPUT[args.platform])
     if getattr(args, "assign", False) and args.check:
         print("autograder export: --check writes nothing, so it cannot --assign", file=sys.stderr)

@@ -28,8 +28,8 @@ from autograder.instructor.console import (UsageError, console, default_jobs, ha
 from autograder.instructor.gradebook import Gradebook
 from autograder.instructor.progress import ProgressDisplay
 from autograder.instructor.submissions import find_submissions
-from autograder.results import MODULES
-from autograder.sandbox.launcher import isolation_strength
+from autograder.course import module_ids
+from autograder.sandbox.isolation import isolation_strength
 
 WEAK_ISOLATION_FLAG = "--allow-weak-isolation"
 
@@ -44,7 +44,7 @@ def register(subparsers) -> None:
     parser.add_argument("--gradebook", type=Path, help="the gradebook (default: gradebook.db)")
     parser.add_argument("--roster", type=Path,
                         help="names the students of a plain folder and lists missing ones")
-    parser.add_argument("--module", action="append", dest="modules", choices=MODULES,
+    parser.add_argument("--module", action="append", dest="modules", choices=module_ids(),
                         help="grade only this module (repeatable)")
     parser.add_argument("--select", action="append", metavar="TEST_FILE",
                         help="run only this test file, e.g. test_bpe.py (repeatable)")

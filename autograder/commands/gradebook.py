@@ -17,7 +17,7 @@ from autograder.instructor.config import add_config_option, load_settings
 from autograder.instructor.console import UsageError, console, handles_errors, warn
 from autograder.instructor.gradebook import Gradebook, SimilarPair
 from autograder.instructor.standings import standings
-from autograder.results import MODULES
+from autograder import course
 
 
 def register(subparsers) -> None:
@@ -61,7 +61,7 @@ def register(subparsers) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     add_config_option(parser)
     parser.add_argument("--gradebook", type=Path, help="the gradebook (default: gradebook.db)")
-    parser.add_argument("--module", action="append", dest="modules", choices=MODULES,
+    parser.add_argument("--module", action="append", dest="modules", choices=course.module_ids(),
                         help="only this module (repeatable)")
 
 
@@ -158,7 +158,7 @@ def similarity_command(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from autograder.instructor import similarity
-    from autograder.runner import EXERCISES
+    from autograder.course import EXERCISES
 
     settings = load_settings(args)
     if not 0 < args.threshold <= 1:

@@ -40,8 +40,8 @@ import zipfile
 from pathlib import Path
 
 from autograder.release import write_exercises
-from autograder.results import MODULES
-from autograder.sandbox.launcher import REPO_ROOT
+from autograder import course
+from autograder.course import REPO_ROOT
 
 GRADER_USER = "autograder"
 CONFIG_NAME = "gradescope.json"
@@ -99,9 +99,9 @@ _COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "
 
 def build_zip(target: Path, modules: list[str], repo: Path = REPO_ROOT) -> Path:
     """Write the autograder zip for `modules` to `target`."""
-    unknown = [m for m in modules if m not in MODULES]
+    unknown = course.unknown_module(modules)
     if unknown:
-        raise ValueError(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
+        raise ValueError(unknown)
     missing = [m for m in modules if not (repo / "solutions" / m).is_dir()]
     if missing:
         raise ValueError(f"solutions/{missing[0]} does not exist: the module is not written yet")
@@ -229,7 +229,7 @@ def run(root: Path) -> int:
     results = root / "results" / "results.json"
     try:
         config = json.loads((root / "source" / CONFIG_NAME).read_text())
-        modules = [m for m in config["modules"] if m in MODULES]
+        modules = [m for m in config["modules"] if m in course.module_ids()]
         report = _grade(root, modules)
     except Exception as error:  # noqa: BLE001 - Gradescope must get a result whatever happens
         report = _failure_report(f"the autograder failed: {type(error).__name__}: {error}",
@@ -242,7 +242,7 @@ def run(root: Path) -> int:
 
 
 def _grade(root: Path, modules: list[str]) -> str:
-    from autograder.sandbox.launcher import namespace_prefix
+    from autograder.sandbox.isolation import namespace_prefix
 
     work = Path(tempfile.mkdtemp(prefix="gradescope-"))
     os.chmod(work, 0o755)

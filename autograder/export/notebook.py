@@ -36,7 +36,7 @@ from typing import Callable
 
 from autograder.release import (_BEGIN, _END, SOLUTIONS, ReleaseError, _default_hint,
                                 strip_solutions)
-from autograder.results import MODULE_TITLES, MODULES
+from autograder import course
 
 PLAIN, EXERCISE, STRIPPED = "plain", "exercise", "stripped"
 
@@ -209,8 +209,9 @@ def find_regions(lines: list[str], filename: str = "<source>") -> list[Region]:
 
 def load_module(module: str, solutions: Path = SOLUTIONS) -> ModuleSource:
     """Read `solutions/<module>/` into notebook chunks."""
-    if module not in MODULES:
-        raise ExportError(f"unknown module {module!r}; choose from {', '.join(MODULES)}")
+    unknown = course.unknown_module([module])
+    if unknown:
+        raise ExportError(unknown)
     folder = Path(solutions) / module
     if not folder.is_dir():
         raise ExportError(f"{folder} does not exist: the module is not written yet")
@@ -246,7 +247,7 @@ def load_module(module: str, solutions: Path = SOLUTIONS) -> ModuleSource:
         files.append(source_file)
     init = folder / "__init__.py"
     intro = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) if init.exists() else None
-    return ModuleSource(module, MODULE_TITLES.get(module, module), intro or "", files, folder)
+    return ModuleSource(module, course.title(module), intro or "", files, folder)
 
 
 # --------------------------------------------------------------------------- file order

@@ -49,9 +49,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from autograder.export.notebook import ModuleSource, Question, layout
-from autograder.release import SOLUTIONS
-from autograder.results import MODULES
-from autograder.runner import SUITES
+from autograder import course
+from autograder.course import REPO_ROOT, SOLUTIONS, SUITES
 
 WORKER_HELPERS = Path(__file__).resolve().parents[1] / "worker_helpers"
 _helper_folders: contextvars.ContextVar[list[Path]] = contextvars.ContextVar("helper_folders",
@@ -697,7 +696,7 @@ def _literal(value: Any, what: str) -> str:
 
 
 def _is_course_code(module: types.ModuleType) -> bool:
-    if module.__name__.split(".")[0] in (*MODULES, "autograder"):
+    if module.__name__.split(".")[0] in (*course.module_ids(), "autograder"):
         return True
     return _is_course_helper(module)
 
@@ -794,7 +793,6 @@ def _quietly():
 
 
 def _display(path: Path) -> str:
-    from autograder.sandbox.launcher import REPO_ROOT
 
     try:
         return str(Path(path).resolve().relative_to(REPO_ROOT))

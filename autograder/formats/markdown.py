@@ -10,7 +10,8 @@ from html import escape as html_escape
 
 from autograder.formats.escape import md_block, md_code, md_text
 from autograder.formats.parts import deeper_hints_line, hint_command, summary_notes
-from autograder.results import MODULE_TITLES, GradeResult, TestRecord
+from autograder import course
+from autograder.results import GradeResult, TestRecord
 
 
 def render(result: GradeResult) -> str:
@@ -18,7 +19,7 @@ def render(result: GradeResult) -> str:
     lines += [f"> {md_text(note)}  " for note in summary_notes(result)]
     lines += ["", "| Module | Score | Passed | Failed |", "| --- | ---: | ---: | ---: |"]
     for module, score in result.modules.items():
-        lines.append(f"| {md_text(MODULE_TITLES.get(module, module))} | {score.score:g} / "
+        lines.append(f"| {md_text(course.title(module))} | {score.score:g} / "
                      f"{score.max_score:g} | {score.passed} | {score.failed} |")
     hints = deeper_hints_line(result)
     if hints:
@@ -27,7 +28,7 @@ def render(result: GradeResult) -> str:
         failed = [t for t in result.tests if t.module == module and not t.passed]
         if not failed:
             continue
-        title = html_escape(MODULE_TITLES.get(module, module))
+        title = html_escape(course.title(module))
         lines += ["", f"<details><summary><b>{title}</b>: {len(failed)} failed</summary>", ""]
         for test in failed:
             lines += _failed_test(test)

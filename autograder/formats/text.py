@@ -16,7 +16,8 @@ from rich.text import Text
 
 from autograder.formats.escape import safe
 from autograder.formats.parts import deeper_hints_line, hint_command, summary_notes
-from autograder.results import MODULE_TITLES, GradeResult, TestRecord
+from autograder import course
+from autograder.results import GradeResult, TestRecord
 
 OUTPUT_LINES = 12  # of a failed test's message, in the table
 
@@ -30,7 +31,7 @@ def render(result: GradeResult, color: bool | None = None, width: int = 110) -> 
     for note in summary_notes(result):
         console.print(Text(f"! {safe(note)}", style="yellow"))
     for module, score in result.modules.items():
-        title = Text(f"{safe(MODULE_TITLES.get(module, module))}   ")
+        title = Text(f"{safe(course.title(module))}   ")
         title.append(f"{score.score:g} / {score.max_score:g}", style="bold")
         table = Table(title=title, title_justify="left", expand=True, show_lines=False)
         # Folded, never cut with "…": a case id or a command must be shown whole.
