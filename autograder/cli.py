@@ -22,10 +22,11 @@ import importlib
 import os
 import pkgutil
 import sys
-import tempfile
 from pathlib import Path
 
 from autograder import course
+# Also imported from here by autograder.commands.github and autograder.github.grading.
+from autograder.atomic_write import write_atomically
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -179,22 +180,6 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(file=sys.stderr)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a fresh temporary file and a rename, so a file or link planted at `path`
-    is replaced, never followed or appended to."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fail(message: str) -> int:

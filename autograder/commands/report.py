@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
-    from autograder.cli import write_atomically
+    from autograder.atomic_write import write_atomically
     from autograder.instructor.report import render
 
     settings = load_settings(args)

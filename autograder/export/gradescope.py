@@ -235,7 +235,7 @@ def run(root: Path) -> int:
         report = _failure_report(f"the autograder failed: {type(error).__name__}: {error}",
                                  traceback.format_exc())
     results.parent.mkdir(parents=True, exist_ok=True)
-    from autograder.cli import write_atomically
+    from autograder.atomic_write import write_atomically
 
     write_atomically(results, report)
     return 0
