@@ -246,6 +246,6 @@ def export(gradebook: Gradebook, policy: LatePolicy, lms: Path | None = None,
 
 
 def _write(path: Path, text: str) -> None:
-    from autograder.cli import write_atomically
+    from autograder.atomic_write import write_atomically
 
     write_atomically(path, text)
