@@ -23,11 +23,12 @@ from typing import Any, Callable
 
 import pytest
 
+from autograder.code_under_test import CodeUnderTest
 from autograder.failures import Comparison, failure_message
-from autograder.remote import DEFAULT_CALL_TIMEOUT, CallLog, Student, TimeBudgetExceeded
+from autograder.remote import DEFAULT_CALL_TIMEOUT, CallLog, SandboxedCode, TimeBudgetExceeded
 from autograder.results import TestRecord
 from autograder.sandbox.limits import Limits
-from autograder.student_conftest import MARKERS, InProcessStudent
+from autograder.student_conftest import MARKERS, InProcessCode
 
 _OUTPUT_LIMIT = 1500
 # After a test's budget, how long its trusted side may still run before the alarm stops it
@@ -46,7 +47,7 @@ class TestFile:
     suite: str  # "public" | "hidden"
 
 
-class _Unsandboxed(InProcessStudent):
+class _Unsandboxed(InProcessCode):
     """The submission imported into the grading process: no isolation at all. Only for
     measuring the sandbox's overhead on trusted code (the reference)."""
 
@@ -83,8 +84,8 @@ class GradingPlugin:
         self.records: list[TestRecord] = []
         self.collection_errors: list[str] = []
         self._on_record = on_record
-        self._student: Student | None = None
-        self._reference: Student | None = None
+        self._student: SandboxedCode | None = None
+        self._reference: SandboxedCode | None = None
         self._outcomes: dict[str, dict[str, Any]] = {}
         self._comparison: Comparison | None = None  # the test's last failing comparison
         self._module_started: dict[str, float] = {}  # module -> when its first test began
@@ -92,20 +93,20 @@ class GradingPlugin:
 
     # ------------------------------------------------------------------ workers
 
-    def student_worker(self) -> Student:
+    def student_worker(self) -> SandboxedCode:
         if self._student is None and self.in_process:
             self._student = _Unsandboxed(self.submission)
         if self._student is None:
-            self._student = Student(self.submission, limits=self.limits, hide=self._hide)
+            self._student = SandboxedCode(self.submission, limits=self.limits, hide=self._hide)
         return self._student
 
-    def reference_worker(self) -> Student:
+    def reference_worker(self) -> SandboxedCode:
         if self._reference is None and self.in_process:
             self._reference = _Unsandboxed(self.solutions)
         if self._reference is None:
-            self._reference = Student(self.solutions, limits=self.limits, hide=self._hide,
-                                      label="reference")
-            if isinstance(self.student_worker(), Student):
+            self._reference = SandboxedCode(self.solutions, limits=self.limits,
+                                            hide=self._hide, label="reference")
+            if isinstance(self.student_worker(), SandboxedCode):
                 self._reference.quiet_while_measured = self.student_worker()
         return self._reference
 
@@ -130,24 +131,24 @@ class GradingPlugin:
                 worker.close()
 
     @pytest.fixture
-    def student(self, request: pytest.FixtureRequest) -> Student:
+    def student(self, request: pytest.FixtureRequest) -> CodeUnderTest:
         return self._prepared(self.student_worker(), request)
 
     @pytest.fixture
-    def reference(self, request: pytest.FixtureRequest) -> Student:
+    def reference(self, request: pytest.FixtureRequest) -> CodeUnderTest:
         return self._prepared(self.reference_worker(), request)
 
-    def _prepared(self, worker: Student, request: pytest.FixtureRequest) -> Student:
+    def _prepared(self, worker: SandboxedCode, request: pytest.FixtureRequest) -> SandboxedCode:
         marker = request.node.get_closest_marker("call_timeout")
         worker.call_timeout = float(marker.args[0]) if marker else DEFAULT_CALL_TIMEOUT
         budget = self._outcomes.get(request.node.nodeid, {}).get("budget")
-        if budget is not None and isinstance(worker, Student):
+        if budget is not None and isinstance(worker, SandboxedCode):
             worker.deadline, worker.deadline_name = budget
         return worker
 
     @pytest.fixture(scope="session")
-    def solution(self) -> InProcessStudent:
-        return InProcessStudent(self.solutions)
+    def solution(self) -> CodeUnderTest:
+        return InProcessCode(self.solutions)
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         worker = self.student_worker()
@@ -182,7 +183,7 @@ class GradingPlugin:
             seconds = module_left
             name = f"the time budget of {module} ({self._budget.module_seconds:g} s)"
         for worker in (self._student, self._reference):
-            if isinstance(worker, Student):
+            if isinstance(worker, SandboxedCode):
                 worker.deadline, worker.deadline_name = now + seconds, name
         self._outcomes[item.nodeid]["budget"] = (now + seconds, name)
 
@@ -210,7 +211,7 @@ class GradingPlugin:
 
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         for worker in (self._student, self._reference):
-            if isinstance(worker, Student):
+            if isinstance(worker, SandboxedCode):
                 worker.deadline = None
 
     @pytest.hookimpl(hookwrapper=True)
@@ -222,7 +223,7 @@ class GradingPlugin:
             if isinstance(call.excinfo.value, TimeBudgetExceeded) and report.when == "call":
                 # The alarm may have struck in the middle of talking to a worker.
                 for worker in (self._student, self._reference):
-                    if isinstance(worker, Student):
+                    if isinstance(worker, SandboxedCode):
                         worker.close_worker()
             state["excinfo"] = call.excinfo
             state["longrepr"] = report.longrepr

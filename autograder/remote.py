@@ -42,7 +42,7 @@ from autograder.sandbox.limits import Limits
 # in the students' conftest.
 from autograder.student_conftest import Measurement
 
-__all__ = ["Student", "StudentError", "WorkerFailure", "CallTimedOut", "ArgumentChanged",
+__all__ = ["SandboxedCode", "StudentError", "WorkerFailure", "CallTimedOut", "ArgumentChanged",
            "TimeBudgetExceeded", "Measurement", "RemoteObject", "RemoteIterator"]
 
 DEFAULT_CALL_TIMEOUT = 10.0
@@ -118,7 +118,7 @@ class CallLog:
     last_call: tuple | None = None
 
 
-class Student:
+class SandboxedCode:
     """A submission seen through a sandboxed worker. One per submission per grading run."""
 
     def __init__(self, submission: Path, limits: Limits | None = None,
@@ -147,7 +147,7 @@ class Student:
         self.deadline_name = "this test's time budget"
         # Another worker stopped while this one is measured (the student's, while the
         # reference is timed): nothing it left running competes with the measurement.
-        self.quiet_while_measured: "Student | None" = None
+        self.quiet_while_measured: "SandboxedCode | None" = None
 
     # ------------------------------------------------------------------ test-facing API
 
@@ -401,7 +401,7 @@ def digest(items: Any) -> tuple[int, str]:
 class RemoteRef:
     """A name in the worker (`module.qualname` or `handle.attribute`) that can be called."""
 
-    def __init__(self, student: Student, target: list, generation: int | None = None,
+    def __init__(self, student: SandboxedCode, target: list, generation: int | None = None,
                  in_place: bool = False, owner: str = ""):
         self._student = student
         self._target = target
@@ -448,7 +448,7 @@ class RemoteRef:
 
 
 class RemoteModule:
-    def __init__(self, student: Student, module: str):
+    def __init__(self, student: SandboxedCode, module: str):
         self._student, self._module = student, module
 
     def __getattr__(self, name: str) -> RemoteRef:
@@ -460,7 +460,7 @@ class RemoteModule:
 class RemoteObject:
     """An object living in the worker. Methods are remote calls; read data with fetch()."""
 
-    def __init__(self, student: Student, handle: Handle, generation: int):
+    def __init__(self, student: SandboxedCode, handle: Handle, generation: int):
         self._student, self._handle, self._generation = student, handle, generation
 
     def __getattr__(self, name: str) -> RemoteRef:
@@ -490,7 +490,7 @@ class RemoteIterator:
     none of them, `_MAX_DIGEST_ITEMS`), so a generator that never ends fails its test instead
     of filling the grader's memory."""
 
-    def __init__(self, student: Student, handle: Handle, generation: int):
+    def __init__(self, student: SandboxedCode, handle: Handle, generation: int):
         self._student, self._handle, self._generation = student, handle, generation
         self._buffer: list = []
         self._done = False

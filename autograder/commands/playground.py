@@ -127,10 +127,10 @@ class Tokenizers:
 
     def _student_tokenizer(self):
         if self._ours is None:
-            from autograder.remote import Student
+            from autograder.remote import SandboxedCode
 
             if self._student is None:
-                self._student = Student(self.submission)
+                self._student = SandboxedCode(self.submission)
             vocab_path, merges_path = gpt2_files()
             make = self._student.function("m1_tokenization.tokenizer", "BPETokenizer.from_files")
             self._ours = make(str(vocab_path), str(merges_path), ["<|endoftext|>"])

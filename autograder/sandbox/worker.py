@@ -14,8 +14,8 @@ status, so the worker sees only its own processes and all of them die with it.
 
 The serving process reads requests from one inherited pipe and answers on another, one
 length-prefixed msgpack frame each (`autograder.sandbox.framing`, `autograder.codec`). Student
-output on stdout/stderr goes to pipes that the trusted side reads and caps. Verdicts are never decided here: the worker
-only returns values.
+output on stdout/stderr goes to pipes that the trusted side reads and caps. Verdicts are never
+decided here: the worker only returns values.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.remote import IMPORT_TIMEOUT, Student, StudentError, WorkerFailure, digest
+from autograder.remote import IMPORT_TIMEOUT, SandboxedCode, StudentError, WorkerFailure, digest
 from autograder.sandbox.limits import Limits
 
 HOSTILE = '''
@@ -163,19 +163,19 @@ def total(chunks):
 
 
 @pytest.fixture(scope="module")
-def student(tmp_path_factory) -> Student:
+def student(tmp_path_factory) -> SandboxedCode:
     root = tmp_path_factory.mktemp("submission")
     (root / "m1_tokenization").mkdir()
     (root / "m1_tokenization" / "__init__.py").write_text("")
     (root / "m1_tokenization" / "hostile.py").write_text(textwrap.dedent(HOSTILE))
     (root / "m1_tokenization" / "slow.py").write_text("import time\ntime.sleep(60)\n")
-    worker = Student(root, limits=Limits(memory_bytes=512 << 20, output_bytes=4 << 20))
+    worker = SandboxedCode(root, limits=Limits(memory_bytes=512 << 20, output_bytes=4 << 20))
     worker.call_timeout = 5
     yield worker
     worker.close()
 
 
-def fn(student: Student, name: str):
+def fn(student: SandboxedCode, name: str):
     return student.function("m1_tokenization.hostile", name)
 
 
@@ -396,7 +396,7 @@ def test_limits_can_cap_every_call_timeout(tmp_path):
     root = tmp_path / "submission"
     (root / "m1_tokenization").mkdir(parents=True)
     (root / "m1_tokenization" / "hostile.py").write_text(textwrap.dedent(HOSTILE))
-    worker = Student(root, limits=Limits(call_seconds=1))
+    worker = SandboxedCode(root, limits=Limits(call_seconds=1))
     worker.call_timeout = 60
     try:
         with pytest.raises(WorkerFailure, match="timed out after 1 s"):

@@ -16,8 +16,8 @@ from autograder import hints
 from autograder.cli import main
 from autograder.commands import grade_all as grade_all_command
 from autograder.instructor.console import UsageError
-from autograder.remote import (ArgumentChanged, CallTimedOut, Student, TimeBudgetExceeded,
-                               WorkerFailure)
+from autograder.remote import (ArgumentChanged, CallTimedOut, SandboxedCode,
+                               TimeBudgetExceeded, WorkerFailure)
 from autograder.runner import GradingError, default_submission, grade
 from autograder.sandbox.limits import Limits
 from tests.engine.toy_course import submission, write_course
@@ -63,7 +63,7 @@ def student(tmp_path_factory):
     (root / "pkg").mkdir()
     (root / "pkg" / "__init__.py").write_text("")
     (root / "pkg" / "code.py").write_text(textwrap.dedent(CODE))
-    worker = Student(root, limits=FAST)
+    worker = SandboxedCode(root, limits=FAST)
     yield worker
     worker.close()
 
@@ -125,7 +125,7 @@ def test_a_test_budget_cuts_calls_and_names_itself(student):
 
 def test_the_student_worker_is_stopped_while_the_reference_is_measured(student, tmp_path):
     (tmp_path / "ref").mkdir()
-    reference = Student(tmp_path / "ref", limits=FAST)
+    reference = SandboxedCode(tmp_path / "ref", limits=FAST)
     reference.quiet_while_measured = student
     try:
         call(student, "total", [1])
