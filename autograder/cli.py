@@ -27,6 +27,7 @@ from pathlib import Path
 from autograder import course
 # Also imported from here by autograder.commands.github and autograder.github.grading.
 from autograder.atomic_write import write_atomically
+from autograder.formats import FORMATS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,8 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                             "(the reference: `solutions`)")
     grade.add_argument("--module", action="append", choices=course.module_ids(), dest="modules",
                        help="grade only this module (repeatable)")
-    grade.add_argument("--format", default="text",
-                       choices=["text", "json", "markdown", "classroom", "junit"])
+    grade.add_argument("--format", default="text", choices=list(FORMATS))
     grade.add_argument("--output", type=Path, help="write the report here instead of stdout")
     grade.add_argument("--public-only", action="store_true",
                        help="run only the public tests (what students see)")

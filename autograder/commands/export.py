@@ -16,13 +16,23 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from autograder import course
 from autograder.course import REPO_ROOT, SOLUTIONS
 
-DEFAULT_OUTPUT = {"gradescope": Path("dist") / "gradescope" / "autograder.zip",
-                  "otter": Path("dist") / "otter", "nbgrader": Path("dist") / "nbgrader"}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One platform's edition of the course: what it is, where it goes by default, and the
+    function that writes it: write(args, modules, output, quiet) -> exit status."""
+
+    description: str
+    default_output: Path
+    write: Callable[[argparse.Namespace, list[str], Path, bool], int]
 
 
 def register(subparsers) -> None:
@@ -30,14 +40,13 @@ def register(subparsers) -> None:
         "export", help="the course for Gradescope, otter-grader or nbgrader",
         description=__doc__.split("\n\n")[0])
     platforms = parser.add_subparsers(dest="platform", required=True)
-    for platform, text in (("gradescope", "an autograder zip that runs this engine"),
-                           ("otter", "otter-assign master notebooks, one per module"),
-                           ("nbgrader", "an nbgrader course directory")):
+    for platform, edition in EDITIONS.items():
+        text = edition.description
         sub = platforms.add_parser(platform, help=text, description=text)
         sub.add_argument("--module", action="append", choices=course.module_ids(), dest="modules",
                          help="export only this module (repeatable; default: all written ones)")
         sub.add_argument("--output", type=Path,
-                         help=f"where to write (default: {DEFAULT_OUTPUT[platform]})")
+                         help=f"where to write (default: {edition.default_output})")
         sub.add_argument("--check", action="store_true",
                          help="write nothing; exit 1 if the edition at --output is stale")
         if platform != "gradescope":
@@ -55,7 +64,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     modules = args.modules or [m for m in course.module_ids() if (SOLUTIONS / m).is_dir()]
-    output = args.output or (REPO_ROOT / DEFAULT_OUTPUT[args.platform])
+    output = args.output or (REPO_ROOT / EDITIONS[args.platform].default_output)
     if getattr(args, "assign", False) and args.check:
         print("autograder export: --check writes nothing, so it cannot --assign", file=sys.stderr)
         return 2
@@ -79,9 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace, modules: list[str], output: Path,
             quiet: bool = False) -> int:
-    if args.platform == "gradescope":
-        return _gradescope(modules, output, quiet)
-    return _notebooks(args, modules, output, quiet)
+    return EDITIONS[args.platform].write(args, modules, output, quiet)
 
 
 def stale_files(fresh: Path, existing: Path, platform: str) -> list[str]:
@@ -116,7 +123,8 @@ def _zip_differences(fresh: Path, existing: Path) -> list[str]:
     return sorted(n for n in new.keys() | old.keys() if new.get(n) != old.get(n))
 
 
-def _gradescope(modules: list[str], output: Path, quiet: bool = False) -> int:
+def _gradescope(args: argparse.Namespace, modules: list[str], output: Path,
+                quiet: bool = False) -> int:
     from autograder.export.gradescope import build_zip
 
     path = build_zip(output, modules)
@@ -155,9 +163,7 @@ def _notebooks(args: argparse.Namespace, modules: list[str], output: Path,
     if args.platform == "otter":
         written = _write_otter(exported, output, args.assign)
     else:
-        from autograder.export.nbgrader import write_course
-
-        written = write_course(exported, output)
+        written = _write_nbgrader(exported, output)
     if quiet:
         return 0
     _summary(exported, args.left_out)
@@ -180,6 +186,22 @@ def _write_otter(exported: list, output: Path, assign: bool) -> list[Path]:
         if assign:
             run_assign(folder / f"{source.module}.ipynb", folder / "dist")
     return written
+
+
+def _write_nbgrader(exported: list, output: Path) -> list[Path]:
+    from autograder.export.nbgrader import write_course
+
+    return write_course(exported, output)
+
+
+# platform -> its edition: `autograder export PLATFORM` offers exactly these
+EDITIONS: dict[str, Edition] = {
+    "gradescope": Edition("an autograder zip that runs this engine",
+                          Path("dist") / "gradescope" / "autograder.zip", _gradescope),
+    "otter": Edition("otter-assign master notebooks, one per module", Path("dist") / "otter",
+                     _notebooks),
+    "nbgrader": Edition("an nbgrader course directory", Path("dist") / "nbgrader", _notebooks),
+}
 
 
 def _summary(exported: list, left_out: bool) -> None:
