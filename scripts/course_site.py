@@ -33,11 +33,13 @@ import sys
 import tomllib
 from pathlib import Path
 
+from autograder.course import module_ids
+
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
 SOLUTIONS = ROOT / "solutions"
 BUILD = ROOT / "build" / "course-site"
-MODULES = ["m1_tokenization", "m2_embeddings", "m3_tokenizer_zoo", "m4_embedding_training"]
+MODULES = list(module_ids())
 
 LINK_RE = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)(\))")
 EXERCISE_FILE_RE = re.compile(r"^(?P<dir>(?:\.\./)*exercises/m\d_\w+/)(?P<file>\w+)\.py(?P<anchor>#\w+)?$")
