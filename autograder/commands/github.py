@@ -1,15 +1,17 @@
 """`autograder github …`: the steps of the student repository's grading workflow, and the
 instructor's side of it.
 
-    autograder github grade   [ROOT] [--hidden DIR] [--out DIR] [--module ID] [--jobs N]
-    autograder github report  [ROOT] [--out DIR]
-    autograder github comment [--out DIR]
-    autograder github template --to DIR [--hidden-tests-repository OWNER/NAME] [--hidden-tests-ref REF]
-    autograder github hidden-bundle --to DIR [--template TEMPLATE_DIR]
+    autograder github grade    [ROOT] [--course DIR] [--out DIR] [--module ID] [--jobs N]
+    autograder github report   [ROOT] [--out DIR] [--classroom]
+    autograder github template --to DIR
 
-`grade` runs student code (in the sandbox) and needs no token; `report` writes the job summary,
-the `::error` annotations and the Classroom result; `comment` talks to the GitHub API with
-`$GITHUB_TOKEN` and never runs student code. docs/student-repositories.md explains the set-up.
+`grade` runs student code (in the sandbox) and needs no token: in the student's workflow it
+runs the public tests; `--course` (the course repository's checkout, on course-controlled
+compute only) adds the hidden tests. `report` writes the job summary, the `::error`
+annotations, the score card the feedback job reads, and the Classroom result when the reporter
+is switched on. The feedback comment is posted by a separate job that runs
+autograder/github/feedback.py on its own (it never installs the repository's code).
+docs/student-repositories.md explains the set-up and the trust model.
 """
 
 from __future__ import annotations
@@ -23,19 +25,16 @@ from pathlib import Path
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "github", help="the student repository's grading workflow (grade, report, comment) "
+        "github", help="the student repository's grading workflow (grade, report) "
                        "and its template", description=__doc__.split("\n\n")[0])
     steps = parser.add_subparsers(dest="github_command", required=True)
 
     grade = steps.add_parser("grade", help="grade the repository's exercises/")
     grade.add_argument("root", nargs="?", type=Path,
                        help="the repository (default: $GITHUB_WORKSPACE or the current folder)")
-    grade.add_argument("--hidden", type=Path, default=None,
-                       help="a checkout of the hidden-tests repository (used when it exists)")
-    grade.add_argument("--hidden-configured", action="store_true",
-                       default=_env_true("HIDDEN_TESTS_CONFIGURED"),
-                       help="the workflow was given access to the hidden tests (so their "
-                            "absence is a problem to report); default: $HIDDEN_TESTS_CONFIGURED")
+    grade.add_argument("--course", type=Path, default=None,
+                       help="the course repository's checkout: grade with its hidden tests "
+                            "(course-controlled compute only, never a student's workflow)")
     grade.add_argument("--module", action="append", dest="modules",
                        help="grade only this module (repeatable; default: $AUTOGRADER_MODULES, "
                             "else all)")
@@ -50,32 +49,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the repository (default: $GITHUB_WORKSPACE or the current folder)")
     report.add_argument("--out", type=Path, default=None,
                         help="the folder the grade step wrote (default: autograder-results)")
+    report.add_argument("--classroom", action="store_true",
+                        default=_env_true("CLASSROOM_REPORTER"),
+                        help="also write the Classroom result for GitHub Classroom's grading "
+                             "reporter (default: $CLASSROOM_REPORTER, off)")
     report.set_defaults(handler=_report)
-
-    comment = steps.add_parser("comment", help="update the comment on the Feedback pull request")
-    comment.add_argument("--out", type=Path, default=None,
-                         help="the folder the report step wrote (default: autograder-results)")
-    comment.set_defaults(handler=_comment)
 
     template = steps.add_parser("template", help="write the student template repository")
     template.add_argument("--to", type=Path, required=True, dest="target")
-    template.add_argument("--hidden-tests-repository", default=None,
-                          help="OWNER/NAME of the private repository with the hidden tests "
-                               "(default: this course repository's GitHub origin)")
-    template.add_argument("--hidden-tests-ref", default=None,
-                          help="the tag or commit to fetch (default: this checkout's tag or commit)")
     template.set_defaults(handler=_template)
-
-    bundle = steps.add_parser("hidden-bundle",
-                              help="write what the workflow fetches for hidden tests (for a "
-                                   "private repository of its own)")
-    bundle.add_argument("--to", type=Path, required=True, dest="target")
-    bundle.add_argument("--template", type=Path, default=None,
-                        help="the released student template whose manifest to include "
-                             "(default: a template written now with the options below)")
-    bundle.add_argument("--hidden-tests-repository", default=None)
-    bundle.add_argument("--hidden-tests-ref", default=None)
-    bundle.set_defaults(handler=_bundle)
 
 
 def _env_true(name: str) -> bool:
@@ -101,8 +83,8 @@ def _fail(message: str) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder.github.grading import (HIDDEN_DIR, RepositoryError, grade_repository,
-                                           modules_from, write_outputs)
+    from autograder.github.grading import (RepositoryError, grade_repository, modules_from,
+                                           write_outputs)
     from autograder.runner import GradingError
 
     if args.jobs < 1:
@@ -113,11 +95,8 @@ def _grade(args: argparse.Namespace) -> int:
             modules, notes = modules_from(" ".join(args.modules))
         else:
             modules, notes = modules_from(os.environ.get("AUTOGRADER_MODULES"))
-        hidden = args.hidden if args.hidden is not None else Path(HIDDEN_DIR)
-        hidden = hidden if hidden.is_absolute() else root / hidden
-        source = "@".join(filter(None, (os.environ.get("HIDDEN_TESTS_REPOSITORY"),
-                                        os.environ.get("HIDDEN_TESTS_REF"))))
-        graded = grade_repository(root, hidden, args.hidden_configured, source,
+        course = args.course.resolve() if args.course is not None else None
+        graded = grade_repository(root, course, course is not None, "the course repository",
                                   modules=modules, jobs=args.jobs)
     except (RepositoryError, GradingError) as error:
         return _fail(str(error))
@@ -136,6 +115,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from autograder.cli import write_atomically
     from autograder.github import actions, report
+    from autograder.github.feedback import SCORE_CARD
     from autograder.github.grading import RepositoryError, load
 
     root = _root(args)
@@ -151,41 +131,19 @@ def _report(args: argparse.Namespace) -> int:
         print(line)
     env = dict(os.environ)
     actions.append_summary(report.summary(graded, found, nowhere, env))
-    data, encoded = report.classroom_result(graded, found)
-    comment = report.comment(graded, found, nowhere, env)
-    write_atomically(out / "classroom.json", json.dumps(data, ensure_ascii=False) + "\n")
-    write_atomically(out / "feedback.md", comment)
+    written = [out / SCORE_CARD]
+    write_atomically(out / SCORE_CARD, json.dumps(report.score_card(graded)) + "\n")
     result = graded.result
-    actions.set_outputs({"result": encoded, "score": f"{result.score:g}",
-                         "max-score": f"{result.max_score:g}",
-                         "hidden-tests": graded.hidden.status})
+    outputs = {"score": f"{result.score:g}", "max-score": f"{result.max_score:g}",
+               "hidden-tests": graded.hidden.status}
+    if args.classroom:
+        data, encoded = report.classroom_result(graded, found)
+        write_atomically(out / "classroom.json", json.dumps(data, ensure_ascii=False) + "\n")
+        written.append(out / "classroom.json")
+        outputs["result"] = encoded
+    actions.set_outputs(outputs)
     print(f"{result.score:g} / {result.max_score:g} points; {len(found)} place(s) annotated; "
-          f"summary, {out / 'classroom.json'} and {out / 'feedback.md'} written")
-    return 0
-
-
-def _comment(args: argparse.Namespace) -> int:
-    from autograder.github import actions
-    from autograder.github.feedback import GitHubAPI, GitHubError, upsert_feedback_comment
-
-    out = _out(args, actions.workspace())
-    try:
-        body = (out / "feedback.md").read_text(encoding="utf-8")
-    except OSError:
-        return _fail(f"{out / 'feedback.md'} is missing: run `autograder github report` first")
-    try:
-        api = GitHubAPI(os.environ.get("GITHUB_REPOSITORY", ""),
-                        os.environ.get("GITHUB_TOKEN", ""),
-                        os.environ.get("GITHUB_API_URL", "https://api.github.com"))
-        outcome = upsert_feedback_comment(api, body)
-    except GitHubError as error:
-        hint = (" (the workflow needs `permissions: pull-requests: write`)"
-                if error.status in (401, 403, 404) else "")
-        # The feedback is in the summary already: a failed comment must not fail the run.
-        print(actions.command("warning", f"the feedback comment was not updated: {error}{hint}",
-                              title="Feedback comment"))
-        return 0
-    print(outcome.describe())
+          f"summary and {', '.join(map(str, written))} written")
     return 0
 
 
@@ -195,24 +153,8 @@ def _template(args: argparse.Namespace) -> int:
     except ImportError:
         return _fail("the template is written from the course repository, not a student one")
     try:
-        written = write_template(args.target, hidden_tests_repository=args.hidden_tests_repository,
-                                 hidden_tests_ref=args.hidden_tests_ref)
+        written = write_template(args.target)
     except TemplateError as error:
         return _fail(str(error))
     print(f"wrote the student template ({len(written)} files) to {args.target}")
-    return 0
-
-
-def _bundle(args: argparse.Namespace) -> int:
-    try:
-        from autograder.template import TemplateError, write_hidden_bundle
-    except ImportError:
-        return _fail("the hidden-tests bundle is written from the course repository")
-    try:
-        written = write_hidden_bundle(args.target, args.template,
-                                      args.hidden_tests_repository, args.hidden_tests_ref)
-    except TemplateError as error:
-        return _fail(str(error))
-    print(f"wrote the hidden-tests bundle ({len(written)} files) to {args.target}; push it to "
-          "the private repository that HIDDEN_TESTS_REPOSITORY names")
     return 0

@@ -1,16 +1,19 @@
-"""Grade a student repository inside its own workflow.
+"""Grade a student repository: in its own workflow (public tests) or on the course's side.
 
-    repository/                       .hidden-tests/ (only when the instructor gave access)
+    repository/                       the course repository (course-controlled compute only)
       exercises/   <- graded            solutions/            the reference + trusted public tests
-      autograder/  the grader           autograder/suites/    (a course checkout) or suites/ (a bundle)
-      .github/autograder/template.json  template-manifest.json (a bundle: the trusted manifest)
+      autograder/  the grader           autograder/suites/    the hidden tests
+      .github/autograder/template.json
 
-With hidden tests fetched, the trusted copies of the public tests and the hidden suites come
-from the hidden-tests checkout and the reference there serves the `reference`/`solution`
-fixtures, exactly as instructor-side grading does. Without them the public tests in the
-repository's own `exercises/<module>/tests/` are run, and the summary says the score is not
-the grade. Either way the outcome is written to `<out>/grade.json` (everything the report step
-needs) and `<out>/results.json` (Gradescope's schema, the artifact students and tools read).
+In the student's workflow only the public tests in the repository's own
+`exercises/<module>/tests/` run: whoever can push controls that workflow, so it never sees a
+hidden test, a solution or a secret, and the summary says the score is not the grade. The
+course's grading service (`autograder classroom grade`, running in the course's own
+repository) passes its checkout as `hidden_folder`: the trusted copies of the public tests and
+the hidden suites come from there and the reference serves the `reference`/`solution`
+fixtures, exactly as instructor-side grading does. Either way the outcome is written to
+`<out>/grade.json` (everything the report step needs) and `<out>/results.json` (Gradescope's
+schema, the artifact students and tools read).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from autograder.github import protected
 from autograder.course import module_ids
 from autograder.results import GradeResult
 
-HIDDEN_DIR = ".hidden-tests"
 RESULTS_DIR = "autograder-results"
 
 
@@ -48,12 +50,11 @@ class HiddenTests:
             where = f" ({self.source})" if self.source else ""
             return f"Graded with the public and the hidden tests{where}."
         if self.status == "unavailable":
-            return ("Graded with the public tests only: the hidden tests are configured for this "
-                    f"repository but could not be used ({self.detail}). This score is not your "
-                    "grade; tell your instructor.")
-        return ("Graded with the public tests only: this repository has no access to the hidden "
-                "tests, so this score is not your grade. The hidden tests (edge cases, exactness, "
-                "speed) run when your instructor grades.")
+            return ("Graded with the public tests only: the course's hidden tests could not be "
+                    f"used ({self.detail}). This score is not your grade; tell your instructor.")
+        return ("Graded with the public tests only, so this score is not your grade. The hidden "
+                "tests (edge cases, exactness, speed) run on the course's grading service, "
+                "which reports on your commit separately, and when your instructor grades.")
 
 
 @dataclass
@@ -81,20 +82,18 @@ class Graded:
 
 
 def hidden_tests(folder: Path | None, configured: bool, source: str = "") -> HiddenTests:
-    """Find the reference and the hidden suites in a fetched checkout, if there is one."""
+    """Find the reference and the hidden suites in the course's checkout, if there is one."""
     if folder is None or not Path(folder).is_dir():
         if configured:
-            return HiddenTests("unavailable", "the checkout of the hidden tests failed: check "
-                               "the secret, the repository name and the ref", source=source)
+            return HiddenTests("unavailable", "the course's checkout is missing",
+                               source=source)
         return HiddenTests("not-configured", source=source)
     folder = Path(folder).resolve()
     solutions = folder / "solutions"
-    suites = next((s for s in (folder / "autograder" / "suites", folder / "suites")
-                   if s.is_dir()), None)
-    if not solutions.is_dir() or suites is None:
-        return HiddenTests("unavailable", f"{folder.name}/ holds no solutions/ and suites/ "
-                           "(autograder/suites/): is it the course's hidden-tests repository?",
-                           source=source)
+    suites = folder / "autograder" / "suites"
+    if not solutions.is_dir() or not suites.is_dir():
+        return HiddenTests("unavailable", f"{folder.name}/ holds no solutions/ and "
+                           "autograder/suites/: is it the course repository?", source=source)
     if not any((solutions / m).is_dir() for m in module_ids()):
         return HiddenTests("unavailable", f"{folder.name}/solutions/ holds no module",
                            source=source)

@@ -4,11 +4,14 @@
   point to (tests grouped by place, the costliest first; GitHub shows 10 per step);
 - the job summary: the score, whether hidden tests ran, template-owned files that changed, the
   per-module table with every failed test and its hint, and a "where to look" table;
-- the comment for the "Feedback" pull request (the same, headed by a marker so that the
-  comment is found and edited on the next push);
-- the Classroom result: the `result` JSON of GitHub Classroom's autograding actions,
-  base64-encoded for `classroom-resources/autograding-grading-reporter`, which reads it from
-  an environment variable (so it is kept well under Linux's 128 KiB limit for one variable).
+- the comment the course's grading service posts (the same, headed by a marker so that the
+  comment is found and edited on the next grade);
+- the score card (`score.json`): numbers only, which the student workflow's feedback job checks
+  and turns into its comment without running anything from the repository;
+- the Classroom result, only when the Classroom reporter is switched on: the `result` JSON of
+  GitHub Classroom's autograding actions, base64-encoded for
+  `classroom-resources/autograding-grading-reporter`, which reads it from an environment
+  variable (so it is kept well under Linux's 128 KiB limit for one variable).
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from urllib.parse import quote
 from autograder.formats import classroom, markdown
 from autograder.formats.escape import md_code, md_text, safe
 from autograder.github import actions
+from autograder.github.feedback import COURSE_MARKER
 from autograder.github.grading import Graded
 from autograder.github.locations import Location, SourceIndex
 from autograder.results import GradeResult, TestRecord
 
-COMMENT_MARKER = "<!-- autograder:feedback -->"
+COMMENT_MARKER = COURSE_MARKER
 COMMENT_LIMIT = 65_000  # GitHub refuses comment bodies over 65,536 characters
 CLASSROOM_LIMIT = 96 * 1024  # bytes of base64, under the 128 KiB of one environment variable
 
@@ -179,21 +183,49 @@ def comment(graded: Graded, found: list[Place], nowhere: list[TestRecord],
     return body
 
 
+def score_card(graded: Graded) -> dict:
+    """`score.json`: what the feedback job may show (see autograder.github.feedback)."""
+    result = graded.result
+    changes = graded.protected or {}
+    return {"version": 1, "score": result.score, "max_score": result.max_score,
+            "modules": [{"id": module, "score": total.score, "max_score": total.max_score,
+                         "failed": total.failed} for module, total in result.modules.items()],
+            "hidden": "graded" if graded.hidden.status == "graded" else "not-configured",
+            "isolation_weaker": bool(result.isolation_warning),
+            "changed_course_files": sum(len(changes.get(k, []))
+                                        for k in ("changed", "missing", "added"))}
+
+
 def classroom_result(graded: Graded, found: list[Place] | None = None,
                      limit: int = CLASSROOM_LIMIT) -> tuple[dict, str]:
-    """The Classroom `result` JSON and its base64, messages shortened until it fits. A failing
+    """The Classroom `result` JSON and its base64, made to fit under `limit`.
+
+    One entry per test with the fields the reporter reads (name, status, score, max_score,
+    message, line_no); messages are shortened, then dropped, and when even that does not fit
+    the tests of each module become one entry per module (the points stay exact). A failing
     test's `line_no` is the line of the student function it points to (0 when none: the
     reporter prints "line N" for anything else)."""
     data = classroom.as_dict(graded.result)
     lines = {id(t): p.location.line for p in found or [] for t in p.tests}
     for test, record in zip(data["tests"], graded.result.tests):
         test["line_no"] = lines.get(id(record), 0)
+        for duplicate in ("test_code", "execution_time"):  # the reporter does not total them
+            test.pop(duplicate, None)
+
+    def encode() -> str:
+        return base64.b64encode(json.dumps(data, ensure_ascii=False,
+                                           separators=(",", ":")).encode()).decode()
+
     for cap in (None, 1000, 300, 100, 0):
         if cap is not None:
             for test in data["tests"]:
                 test["message"] = test["message"][:cap]
-        encoded = base64.b64encode(json.dumps(data, ensure_ascii=False).encode()).decode()
+        encoded = encode()
         if len(encoded) <= limit:
             return data, encoded
-    return data, encoded
-
+    data["tests"] = [{"name": module, "status": "pass" if not total.failed else "fail",
+                      "score": total.score, "max_score": total.max_score,
+                      "message": f"{total.failed} failed test(s): see the run's summary",
+                      "line_no": 0}
+                     for module, total in graded.result.modules.items()]
+    return data, encode()

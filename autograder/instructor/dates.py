@@ -1,15 +1,20 @@
 """Deadlines and durations as instructors write them.
 
     parse_datetime("2026-10-15T23:59+02:00")   an instant with its offset
-    parse_datetime("2026-10-15 23:59")         no offset: this machine's local time
-    parse_datetime("2026-10-15")               a bare date: the end of that day (23:59:59)
+    parse_datetime("2026-10-15T21:59Z")        the same instant in UTC
+    parse_datetime("2026-10-15 23:59")         refused: no UTC offset
+    parse_datetime("2026-10-15")               refused: a bare date is no instant
+
+A deadline without a UTC offset would mean a different instant on every machine that reads it
+(the instructor's laptop, a runner in UTC, a colleague abroad), so it is refused with one clear
+message instead of being guessed.
     parse_duration("2d"), "36h", "90m", "1d12h", "45s", "3" (a bare number is days)
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timezone
+from datetime import datetime, timezone
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([dhms])", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -33,18 +38,22 @@ def parse_duration(text: str | float | int | None) -> float:
 
 
 def parse_datetime(text: str | datetime) -> datetime:
-    """An aware datetime from ISO 8601 text (see the module docstring for the conventions)."""
+    """An aware datetime from ISO 8601 text with a UTC offset (or Z); anything without one is
+    refused (see the module docstring)."""
     if isinstance(text, datetime):
-        return text if text.tzinfo else text.astimezone()
+        if text.tzinfo is None:
+            raise ValueError(f"{text.isoformat()} has no UTC offset; write it like "
+                             "2026-10-15T23:59+02:00 (or ...Z for UTC)")
+        return text
     spec = text.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec):
-            moment = datetime.combine(datetime.fromisoformat(spec).date(), time(23, 59, 59))
-        else:
-            moment = datetime.fromisoformat(spec.replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = datetime.fromisoformat(spec.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(f"{text!r} is not a date like 2026-10-15T23:59+02:00") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset, so it is a different instant on every "
+                         "machine; write it like 2026-10-15T23:59+02:00 (or ...Z for UTC)")
+    return moment
 
 
 def iso(moment: datetime | None) -> str:

@@ -66,7 +66,7 @@ def test_settings_from_the_file_then_the_flags(tmp_path, monkeypatch):
     assert settings.modules == ["m2_embeddings"]
     assert settings.deadline == parse_datetime("2026-10-15T23:59+02:00")
     assert settings.late.percent_per_period == 10
-    flags = argparse.Namespace(config=None, deadline="2026-11-01", modules=["m1_tokenization"])
+    flags = argparse.Namespace(config=None, deadline="2026-11-01T12:00Z", modules=["m1_tokenization"])
     settings = load_settings(flags)
     assert settings.deadline.day == 1 and settings.modules == ["m1_tokenization"]
 
@@ -74,6 +74,8 @@ def test_settings_from_the_file_then_the_flags(tmp_path, monkeypatch):
 @pytest.mark.parametrize("text, message", [
     ("rooster = 'x'\n", "unknown setting 'rooster'"),
     ("deadline = 'someday'\n", "not a date"),
+    ("deadline = '2026-10-15 23:59'\n", "no UTC offset"),
+    ("deadline = 2026-10-15T23:59:00\n", "no UTC offset"),  # a TOML local date-time
     ("modules = ['m9']\n", "unknown module 'm9'"),
     ("[late\n", "cannot read"),
 ])

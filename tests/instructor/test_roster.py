@@ -115,7 +115,9 @@ def test_durations_and_dates():
     assert parse_duration("") == 0
     with pytest.raises(ValueError):
         parse_duration("soon")
-    assert parse_datetime("2026-10-15").hour == 23  # a bare date means the end of that day
+    for no_offset in ("2026-10-15", "2026-10-15 23:59", "2026-10-15T23:59:00"):
+        with pytest.raises(ValueError, match="no UTC offset"):
+            parse_datetime(no_offset)
     assert parse_datetime("2026-10-15T10:00Z").utcoffset() == timedelta(0)
 
 

@@ -9,6 +9,7 @@ each `uses:` step to a handler the test supplies (checkout, upload-artifact, the
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -101,8 +102,13 @@ class Expression:
         if kind == "name":
             if self._peek() == ("op", "("):
                 self._take()
-                assert self._take() == ("op", ")"), "only functions without arguments"
-                return self._function(text)
+                arguments = []
+                while self._peek() != ("op", ")"):
+                    arguments.append(self._or())
+                    if self._peek() == ("op", ","):
+                        self._take()
+                self._take()
+                return self._function(text, arguments)
             if text in ("true", "false"):
                 return text == "true"
             if text == "null":
@@ -110,7 +116,16 @@ class Expression:
             return self._lookup(text)
         raise ValueError(f"unexpected token {text!r}")
 
-    def _function(self, name: str) -> bool:
+    def _function(self, name: str, arguments: list | None = None) -> Any:
+        if name == "hashFiles":
+            # GitHub's hashFiles: the SHA-256 of the SHA-256 of each matching file, in order
+            workspace = Path(self.contexts.get("github", {}).get("workspace") or ".")
+            digest = hashlib.sha256()
+            for pattern in arguments or []:
+                for path in sorted(workspace.glob(pattern)):
+                    if path.is_file():
+                        digest.update(hashlib.sha256(path.read_bytes()).digest())
+            return digest.hexdigest()
         if name == "always":
             return True
         if name == "success":
@@ -205,6 +220,7 @@ def run_job(workflow: dict, job_id: str, workspace: Path, contexts: dict,
     scratch.mkdir(parents=True, exist_ok=True)
     job = workflow["jobs"][job_id]
     contexts = dict(contexts)
+    contexts["github"] = {**contexts.get("github", {}), "workspace": str(workspace)}
     contexts["steps"] = {}
     status = {"failed": False}
     workflow_env = {k: interpolate(v, contexts, status) for k, v in (workflow.get("env") or {}).items()}

@@ -1,6 +1,7 @@
 """End to end, without GitHub: release the template into a git repository, clone it, run the
-README's two commands on the fresh clone, then run the workflow's own steps on the stubs, a
-solved submission, a half-solved one and with hidden tests, as Actions would run them.
+README's two commands on the fresh clone, then run the workflow's own jobs on the stubs, a
+solved submission and a half-solved one, as Actions would run them: the grade job, then the
+feedback job (which sees only the uploaded artifact), then the Classroom reporter when it is on.
 
 The clone's `.venv` is a real virtual environment made as `scripts/setup.sh` makes it; only its
 libraries come from the course's environment (a `.pth` file), so nothing is downloaded.
@@ -19,15 +20,14 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+import yaml
 
 from autograder.template import write_template
-from tests.engine.toy_course import write_course
 from tests.helpers import SOLUTIONS
-from tests.template.actions_runner import base_environment, load_workflow, run_job
+from tests.template.actions_runner import base_environment, condition, load_workflow, run_job
 from tests.template.fake_github import FakeGitHub
 
 REPOSITORY = "tokens-course/student-ada"
-HIDDEN = "tokens-course/hidden-tests"
 ERROR = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),title=(?P<title>[^:]+)::",
                    re.MULTILINE)
 
@@ -48,7 +48,7 @@ def clone(tmp_path_factory):
     """A fresh clone of the released template, set up with the README's first command."""
     base = tmp_path_factory.mktemp("e2e")
     template = base / "template"
-    write_template(template, hidden_tests_repository=HIDDEN, hidden_tests_ref="v2026.1")
+    write_template(template)
     _git("init", "-q", "-b", "main", cwd=template)
     _git("add", "-A", cwd=template)
     _git("commit", "-q", "-m", "Template", cwd=template)
@@ -107,8 +107,10 @@ def github():
 
 
 class Run:
-    def __init__(self, steps, repo: Path):
+    def __init__(self, steps, repo: Path, feedback=(), reporter=()):
         self.steps = {s.id: s for s in steps}
+        self.feedback = list(feedback)
+        self.reporter = list(reporter)
         self.repo = repo
         self.results = repo / "autograder-results"
 
@@ -127,7 +129,7 @@ class Run:
 
 def fresh(repo: Path) -> Path:
     """The clone as the template left it (its .venv kept): the next "push" starts here."""
-    for folder in ("autograder-results", ".hidden-tests"):
+    for folder in ("autograder-results", "score-card"):
         shutil.rmtree(repo / folder, ignore_errors=True)
     subprocess.run(["git", "checkout", "--", "."], cwd=repo, check=True)
     subprocess.run(["git", "clean", "-fdq"], cwd=repo, check=True)
@@ -135,27 +137,38 @@ def fresh(repo: Path) -> Path:
 
 
 def run_workflow(repo: Path, github: FakeGitHub, *, modules: str = "",
-                 secrets: dict | None = None, hidden_course: Path | None = None) -> Run:
-    """Run the workflow's steps on the clone as Actions would."""
+                 classroom: bool = False) -> Run:
+    """Run the workflow's jobs on the clone as Actions would."""
     workflow = load_workflow(repo / ".github/workflows/classroom.yml")
     reported = {}
+    artifact = repo.parent / "artifact-store"
+    shutil.rmtree(artifact, ignore_errors=True)
 
     def checkout(inputs, env, workspace):
-        if "repository" not in inputs:
-            return "success", {}  # the submission is checked out already
-        assert inputs["repository"] == HIDDEN and inputs["ref"] == "v2026.1"
-        assert inputs["path"] == ".hidden-tests" and inputs["persist-credentials"] == "false"
-        if hidden_course is None:
-            return "failure", {}  # e.g. a wrong key: the step fails, grading goes on
-        shutil.copytree(hidden_course, workspace / inputs["path"])
-        return "success", {}
+        assert inputs == {"persist-credentials": "false"}
+        return "success", {}  # the submission is checked out already
 
     def setup_python(inputs, env, workspace):
-        assert inputs["cache"] == "pip"
+        assert set(inputs) == {"python-version"}
+        return "success", {}
+
+    def cache_restore(inputs, env, workspace):
+        reported["cache-key"] = inputs["key"]
+        return "success", {"cache-hit": "", "cache-primary-key": inputs["key"]}
+
+    def cache_save(inputs, env, workspace):
+        reported["cache-saved"] = inputs["key"]
         return "success", {}
 
     def upload(inputs, env, workspace):
+        shutil.copytree(workspace / inputs["path"], artifact / inputs["name"])
         reported["artifact"] = sorted(p.name for p in (workspace / inputs["path"]).iterdir())
+        return "success", {}
+
+    def download(inputs, env, workspace):
+        if not (artifact / inputs["name"]).is_dir():
+            return "failure", {}
+        shutil.copytree(artifact / inputs["name"], workspace / inputs["path"])
         return "success", {}
 
     def reporter(inputs, env, workspace):
@@ -172,19 +185,40 @@ def run_workflow(repo: Path, github: FakeGitHub, *, modules: str = "",
         reported["classroom"] = tuple(totals)
         return ("failure" if failed else "success"), {}
 
+    handlers = {"actions/checkout": checkout, "actions/setup-python": setup_python,
+                "actions/cache/restore": cache_restore, "actions/cache/save": cache_save,
+                "actions/upload-artifact": upload, "actions/download-artifact": download,
+                "classroom-resources/autograding-grading-reporter": reporter}
     yield_env = base_environment(
-        GITHUB_REPOSITORY=REPOSITORY, GITHUB_SHA="5ad1e2f0c0ffee00", GITHUB_RUN_ID="4242",
-        GITHUB_SERVER_URL="https://github.com", GITHUB_API_URL=github.url,
-        GITHUB_REF="refs/heads/main", PIP_NO_INDEX="1")
+        GITHUB_REPOSITORY=REPOSITORY, GITHUB_SHA="5ad1e2f0c0ffee005ad1e2f0c0ffee005ad1e2f0",
+        GITHUB_RUN_ID="4242", GITHUB_SERVER_URL="https://github.com",
+        GITHUB_API_URL=github.url, GITHUB_REF="refs/heads/main", PIP_NO_INDEX="1")
+    variables = {"AUTOGRADER_MODULES": modules} if modules else {}
+    if classroom:
+        variables["CLASSROOM_REPORTER"] = "true"
     contexts = {"github": {"actor": "ada", "token": "ghs_runner_token", "ref": "refs/heads/main"},
-                "secrets": secrets or {},
-                "vars": {"AUTOGRADER_MODULES": modules} if modules else {}}
-    steps = run_job(workflow, "run-autograding-tests", repo, contexts, {
-        "actions/checkout": checkout, "actions/setup-python": setup_python,
-        "actions/upload-artifact": upload,
-        "classroom-resources/autograding-grading-reporter": reporter,
-    }, yield_env, scratch=repo.parent / "runner")
-    run = Run(steps, repo)
+                "vars": variables, "runner": {"os": "Linux"}}
+    # the runner's sysctl is not this machine's to change
+    steps = run_job(workflow, "run-autograding-tests", repo, contexts, handlers, yield_env,
+                    replace_run={"userns": "true"}, scratch=repo.parent / "runner")
+    outcome = "failure" if any(s.outcome == "failure" for s in steps) else "success"
+    outputs = {"classroom-result": next((s.outputs.get("result", "") for s in steps
+                                         if s.id == "report"), "")}
+    contexts["needs"] = {"run-autograding-tests": {"result": outcome, "outputs": outputs}}
+    # The feedback job runs on a fresh runner: an empty workspace, nothing of the repository.
+    feedback_space = repo.parent / "feedback-runner"
+    shutil.rmtree(feedback_space, ignore_errors=True)
+    feedback_space.mkdir()
+    feedback = []
+    if condition(workflow["jobs"]["feedback"]["if"], contexts, {"failed": outcome == "failure"}):
+        feedback = run_job(workflow, "feedback", feedback_space, contexts, handlers, yield_env,
+                           scratch=repo.parent / "feedback-scratch")
+    reporter_steps = []
+    if condition(workflow["jobs"]["classroom-reporter"]["if"], contexts,
+                 {"failed": outcome == "failure"}):
+        reporter_steps = run_job(workflow, "classroom-reporter", feedback_space, contexts,
+                                 handlers, yield_env, scratch=repo.parent / "reporter-scratch")
+    run = Run(steps, repo, feedback, reporter_steps)
     run.reported = reported
     return run
 
@@ -208,7 +242,7 @@ def test_stubs_public_tests_only(installed, github):
     run = run_workflow(repo, github)
     steps = run.steps
     assert steps["grade"].outcome == "success", steps["grade"].stderr
-    assert steps["fetch"].outcome == "skipped"
+    assert all(s.outcome in ("success", "skipped") for s in run.steps.values())
     grade = run.grade
     assert grade["score"] == 0 and grade["max_score"] > 0
     assert {t["tags"][1] for t in grade["tests"]} == {"public"}
@@ -216,13 +250,15 @@ def test_stubs_public_tests_only(installed, github):
     assert "### Where to look" in run.summary and "Changed course files" not in run.summary
     _check_annotations_point_at_their_functions(run)
     assert len(run.annotations) == 10  # GitHub shows ten per step: the costliest places
-    assert run.reported["classroom"] == (0.0, grade["max_score"])
-    assert steps[list(steps)[-1]].outcome == "failure"  # the reporter fails the job, as in Classroom
-    assert run.reported["artifact"] == ["classroom.json", "feedback.md", "grade.json",
-                                        "results.json"]
+    assert run.reported["artifact"] == ["grade.json", "results.json", "score.json"]
+    assert run.reported["cache-saved"] == run.reported["cache-key"]
+    assert "classroom" not in run.reported and run.reporter == []  # off by default
+    assert [s.outcome for s in run.feedback] == ["success", "success"]
     [comment] = github.comments[1]
-    assert f"Autograder: 0 / {grade['max_score']:g} points" in comment["body"]
+    assert f"Autograder: 0 / {grade['max_score']:g} points (the public tests only)" \
+        in comment["body"]
     assert "commit `5ad1e2f`" in comment["body"]
+    assert "(https://github.com/tokens-course/student-ada/actions/runs/4242)" in comment["body"]
     github.first_comment_id = comment["id"]
 
 
@@ -231,13 +267,13 @@ def test_solved_submission_scores_everything(installed, github):
     for module in (p for p in SOLUTIONS.iterdir() if p.is_dir()):
         for source in module.glob("*.py"):
             shutil.copyfile(source, repo / "exercises" / module.name / source.name)
-    run = run_workflow(repo, github)
+    run = run_workflow(repo, github, classroom=True)
     grade = run.grade
     assert grade["score"] == grade["max_score"] > 0, [
         (t["name"], t["output"][:200]) for t in grade["tests"] if t["status"] != "passed"]
     assert run.annotations == []
     assert run.reported["classroom"] == (grade["max_score"], grade["max_score"])
-    assert run.steps[list(run.steps)[-1]].outcome == "success"
+    assert [s.outcome for s in run.reporter] == ["success"]
     [comment] = github.comments[1]  # the same comment, edited in place
     assert comment["id"] == github.first_comment_id
     assert f"Autograder: {grade['max_score']:g} / {grade['max_score']:g} points" in comment["body"]
@@ -249,7 +285,7 @@ def test_half_solved_module_with_a_changed_public_test(installed, github):
                     repo / "exercises" / "m1_tokenization" / "bpe.py")
     changed_test = next((repo / "exercises" / "m1_tokenization" / "tests").glob("test_*.py"))
     changed_test.write_text(changed_test.read_text() + "\n# edited\n")
-    run = run_workflow(repo, github, modules="m1_tokenization")
+    run = run_workflow(repo, github, modules="m1_tokenization", classroom=True)
     grade = run.grade
     assert {t["tags"][0] for t in grade["tests"]} == {"m1_tokenization"}
     passed = {t["name"] for t in grade["tests"] if t["status"] == "passed"}
@@ -262,53 +298,25 @@ def test_half_solved_module_with_a_changed_public_test(installed, github):
     assert "Changed course files" in run.summary
     assert f"- changed: `{changed_test.relative_to(repo).as_posix()}`" in run.summary
     assert run.reported["classroom"] == (grade["score"], grade["max_score"])
+    # the grade job ends green; only the optional Classroom reporter fails, as Classroom did
+    assert all(s.outcome in ("success", "skipped") for s in run.steps.values())
+    assert [s.outcome for s in run.reporter] == ["failure"]
+    [comment] = github.comments[1]
+    assert "1 file(s) that belong to the course template differ" in comment["body"]
+    assert "edited" not in comment["body"]  # numbers only: no text from the repository
 
 
-TOY = '''
-def add(a, b):
-    return a + b
-
-
-def count_pairs(ids):
-    pairs = {}
-    for pair in zip(ids[::2], ids[1::2]):
-        pairs[pair] = pairs.get(pair, 0) + 1
-    return pairs
-
-
-def slow_square(x):
-    return x * x
-'''
-
-
-def test_hidden_tests_fetched_with_the_secret(installed, github, tmp_path):
+def test_a_forged_score_card_never_reaches_the_comment(installed, github):
     repo = fresh(installed[0])
-    course = write_course(tmp_path / "hidden")["solutions"].parent
-    toy = repo / "exercises" / "m1_tokenization" / "toy.py"
-    toy.write_text(TOY)
-    run = run_workflow(repo, github, modules="m1_tokenization",
-                       secrets={"HIDDEN_TESTS_KEY": "-----BEGIN OPENSSH PRIVATE KEY-----"},
-                       hidden_course=course)
-    assert run.steps["hidden"].outputs == {"configured": "true"}
-    assert run.steps["fetch"].outcome == "success"
-    assert f"public and the hidden tests ({HIDDEN}@v2026.1)" in run.summary
-    grade = run.grade
-    by_name = {t["name"]: t for t in grade["tests"]}
-    assert by_name["toy_hidden: count_pairs"]["status"] == "failed"
-    assert by_name["toy_public: add"]["status"] == "passed"
-    assert (grade["score"], grade["max_score"]) == (70, 100)
-    [note] = [a for a in run.annotations if "count_pairs" in a["title"]]
-    assert note["file"] == "exercises/m1_tokenization/toy.py"
-    assert int(note["line"]) == TOY.splitlines().index("def count_pairs(ids):") + 1
-    assert run.reported["classroom"] == (70, 100)
-    assert "overlapping pairs are miscounted" in run.steps["report"].stdout
-
-
-def test_hidden_tests_configured_but_not_fetched(installed, github):
-    repo = fresh(installed[0])
-    run = run_workflow(repo, github, modules="m1_tokenization",
-                       secrets={"HIDDEN_TESTS_TOKEN": "github_pat_x"})
-    assert run.steps["fetch"].outcome == "failure"
-    assert run.steps["grade"].outcome == "success"
-    assert "configured for this repository but could not be used" in run.summary
-    assert {t["tags"][1] for t in run.grade["tests"]} == {"public"}
+    # student code that rewrites what the grade job uploads, after the report step
+    workflow = load_workflow(repo / ".github/workflows/classroom.yml")
+    report = next(s for s in workflow["jobs"]["run-autograding-tests"]["steps"]
+                  if s.get("id") == "report")
+    report["run"] += ("\n" + sys.executable + " -c \"import json; json.dump({'version': 1, "
+                      "'score': 999, 'max_score': 400, 'modules': [], 'hidden': 'graded'}, "
+                      "open('autograder-results/score.json', 'w'))\"")
+    (repo / ".github/workflows/classroom.yml").write_text(yaml.safe_dump(workflow))
+    run = run_workflow(repo, github, modules="m1_tokenization")
+    [comment] = github.comments[1]
+    assert "999" not in comment["body"] and "not graded" in comment["body"]
+    assert "score is out of range" in comment["body"]

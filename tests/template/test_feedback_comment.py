@@ -1,12 +1,17 @@
-"""The one comment on the "Feedback" pull request, against a fake GitHub API on 127.0.0.1."""
+"""The feedback comments on a student repository, against a fake GitHub API on 127.0.0.1:
+the one comment on the "Feedback" pull request, the commit-comment fallback, and the student
+workflow's feedback job, which trusts nothing in the score card it is handed."""
 
 from __future__ import annotations
 
 import pytest
 
-from autograder.cli import main
-from autograder.github.feedback import GitHubAPI, GitHubError, upsert_feedback_comment
-from autograder.github.report import COMMENT_MARKER
+import json
+
+from autograder.github import feedback
+from autograder.github.feedback import (MARKER as COMMENT_MARKER, GitHubAPI, GitHubError,
+                                        ScoreCardError, comment_on_commit, parse_score_card,
+                                        upsert_feedback_comment)
 from tests.template.fake_github import FakeGitHub
 
 REPO = "course/student-1"
@@ -88,21 +93,91 @@ def test_bad_token_and_refused_writes_are_clear_errors(github):
         GitHubAPI(REPO, "", github.url)
 
 
-def test_comment_command_never_fails_the_run(github, tmp_path, monkeypatch, capsys):
-    out = tmp_path / "autograder-results"
-    out.mkdir()
-    (out / "feedback.md").write_text(f"{COMMENT_MARKER}\n## Autograder: 1 / 2\n")
+CARD = {"version": 1, "score": 30.0, "max_score": 200.0,
+        "modules": [{"id": "m1_tokenization", "score": 30.0, "max_score": 100.0, "failed": 4},
+                    {"id": "m2_embeddings", "score": 0.0, "max_score": 100.0, "failed": 9}],
+        "hidden": "not-configured", "isolation_weaker": False, "changed_course_files": 0}
+
+
+def _card(**changes) -> bytes:
+    return json.dumps({**CARD, **changes}).encode()
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"score": 250.0}, "score is out of range"),
+    ({"score": "100"}, "score is not a number"),
+    ({"score": True}, "score is not a number"),
+    ({"max_score": float("nan")}, "max_score is out of range"),
+    ({"modules": []}, "1 to 32 modules"),
+    ({"modules": [{**CARD["modules"][0], "id": "## 100 / 100 <img>"}, CARD["modules"][1]]},
+     "not a module id"),
+    ({"modules": [CARD["modules"][0], CARD["modules"][0]]}, "repeated"),
+    ({"modules": [{**CARD["modules"][0], "score": 130.0}, CARD["modules"][1]]}, "out of range"),
+    ({"score": 100.0}, "do not add up"),
+    ({"hidden": "graded by the course, 100 / 100"}, "hidden is not one of"),
+    ({"isolation_weaker": "no"}, "isolation_weaker"),
+    ({"changed_course_files": -1}, "not a count"),
+    ({"version": 2}, "version 1"),
+])
+def test_a_forged_or_broken_score_card_is_refused(changes, message):
+    with pytest.raises(ScoreCardError, match=message):
+        parse_score_card(_card(**changes))
+    for raw in (b"\xff", b"[]", b"{" * 10, b" " * (feedback.SCORE_CARD_LIMIT + 1)):
+        with pytest.raises(ScoreCardError):
+            parse_score_card(raw)
+
+
+def test_the_comment_shows_only_checked_numbers_and_its_own_words():
+    card = parse_score_card(_card(isolation_weaker=True, changed_course_files=2))
+    body = feedback.score_comment(card, "https://github.com/course/s1/actions/runs/7",
+                                  "0123456789abcdef0123456789abcdef01234567")
+    assert body.startswith(COMMENT_MARKER + "\n### Autograder: 30 / 200 points (the public "
+                           "tests only)")
+    assert "| `m1_tokenization` | 30 / 100 | 4 |" in body
+    assert "weaker isolation" in body and "2 file(s)" in body
+    assert "[the run's summary](https://github.com/course/s1/actions/runs/7)" in body
+    assert "commit `0123456`" in body
+    # a link or sha that is not what Actions sets is left out rather than shown
+    odd = feedback.score_comment(card, "javascript:alert(1)//actions/runs/7", "<b>")
+    assert "javascript" not in odd and "<b>" not in odd
+    broken = feedback.score_comment(None, "", "", "score.json is not JSON")
+    assert "not graded" in broken and "score.json is not JSON" in broken
+
+
+def _env(github, tmp_path, **extra) -> dict:
+    return {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": "t0ken",
+            "GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567", "GITHUB_RUN_ID": "7",
+            "GITHUB_SERVER_URL": "https://github.com", "SCORE_CARD_DIR": str(tmp_path),
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), **extra}
+
+
+def test_the_feedback_job_never_fails_the_run(github, tmp_path, capsys):
+    (tmp_path / "score.json").write_bytes(_card())
     github.add_pull(9, "Feedback")
-    monkeypatch.setenv("GITHUB_API_URL", github.url)
-    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
-    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
-    assert main(["github", "comment", "--out", str(out)]) == 0
+    assert feedback.main(_env(github, tmp_path)) == 0
     assert "created the feedback comment" in capsys.readouterr().out
-    github.refuse_writes = True
-    (out / "feedback.md").write_text(f"{COMMENT_MARKER}\n## Autograder: 2 / 2\n")
-    assert main(["github", "comment", "--out", str(out)]) == 0
+    [comment] = github.comments[9]
+    assert "30 / 200 points" in comment["body"]
+    assert "30 / 200 points" in (tmp_path / "summary.md").read_text()
+    (tmp_path / "score.json").write_bytes(_card(score=999.0))  # a forged card
+    assert feedback.main(_env(github, tmp_path)) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("::warning title=Feedback comment::the feedback comment was not")
+    assert printed.startswith("::warning title=Feedback::score is out of range")
+    assert "not graded" in github.comments[9][0]["body"]
+    github.refuse_writes = True
+    (tmp_path / "score.json").write_bytes(_card())
+    assert feedback.main(_env(github, tmp_path)) == 0
+    printed = capsys.readouterr().out
+    assert "::warning title=Feedback comment::the comment was not updated" in printed
     assert "pull-requests: write" in printed
-    assert main(["github", "comment", "--out", str(tmp_path / "nowhere")]) == 2
-    assert "run `autograder github report` first" in capsys.readouterr().err
+
+
+def test_commit_comment_fallback_is_made_once_per_commit(github):
+    sha = "89abcdef0123456789abcdef0123456789abcdef"
+    first = comment_on_commit(api(github), sha, "## 50 / 100", feedback.COURSE_MARKER)
+    again = comment_on_commit(api(github), sha, "## 60 / 100", feedback.COURSE_MARKER)
+    assert first.comment_id == again.comment_id
+    [comment] = github.commit_comments[sha]
+    assert comment["body"] == f"{feedback.COURSE_MARKER}\n## 60 / 100"
+    with pytest.raises(GitHubError, match="not a commit sha"):
+        comment_on_commit(api(github), "main", "x", feedback.COURSE_MARKER)
