@@ -118,6 +118,15 @@ def write_template(target: Path, solutions: Path = SOLUTIONS,
                   p.relative_to(target).parts[:1])
 
 
+def write_service_workflow(course_root: Path) -> Path:
+    """The course grading service's workflow, for the course's private repository
+    (`.github/workflows/course-grading.yml`); returns its path."""
+    path = Path(course_root) / ".github" / "workflows" / "course-grading.yml"
+    _render("course-grading.yml", path, {**ACTION_PINS,
+                                         "PYTHON_VERSION": _project()["python_min"]})
+    return path
+
+
 # ---------------------------------------------------------------------- leaks
 
 

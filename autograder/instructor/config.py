@@ -8,6 +8,8 @@
     deadline = "2026-10-15T23:59+02:00"
     modules = ["m1_tokenization"]
     template = "template"             # what `distribute` pushes
+    template_repository = "llm-course-2026/tokenization-template"   # `classroom provision`
+    api_url = "https://api.github.com"  # default; GitHub Enterprise Server: https://HOST/api/v3
     submissions = "submissions"       # where `collect` clones (default)
     gradebook = "gradebook.db"        # default
     # solutions = "…"; suites = "…"   # hidden tests kept outside this repository
@@ -37,7 +39,7 @@ from autograder.course import module_ids, unknown_module
 CONFIG_NAME = "autograder.toml"
 _KEYS = {"roster", "repository", "org", "assignment", "host", "deadline", "branch",
          "submissions", "gradebook", "template", "modules", "select", "solutions", "suites",
-         "late"}
+         "late", "template_repository", "api_url"}
 _PATHS = ("roster", "submissions", "gradebook", "template", "solutions", "suites")
 
 
@@ -64,6 +66,8 @@ class Settings:
     solutions: Path | None = None
     suites: Path | None = None
     late: LatePolicy = field(default_factory=LatePolicy)
+    template_repository: str | None = None
+    api_url: str = "https://api.github.com"
 
     @property
     def pattern_fields(self) -> dict[str, str]:

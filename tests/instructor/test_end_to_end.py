@@ -18,7 +18,8 @@ from tests.helpers import EXERCISES, SOLUTIONS
 from tests.instructor.classroom import (GOOD, WRONG_ADD, Classroom, autograder, config,
                                         toy_template)
 
-DEADLINE = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=10)
+# The deadline passed 20 hours ago; the snapshot taken then is simulated by dating its record.
+DEADLINE = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=20)
 
 
 def test_distribute_collect_grade_export_report(tmp_path):
@@ -42,7 +43,15 @@ def test_distribute_collect_grade_export_report(tmp_path):
 
     room.push("ada", GOOD, DEADLINE - timedelta(days=1))
     room.push("bob", WRONG_ADD, DEADLINE - timedelta(hours=1))
-    room.push("bob", GOOD, DEADLINE + timedelta(hours=20))         # late: the policy takes it
+    done = autograder("collect", "--snapshot", cwd=tmp_path, check=True)
+    assert "recorded the branch tips of 4 of 5 repositories" in done.stdout
+    snapshots = tmp_path / "submissions" / "snapshots.json"
+    records = json.loads(snapshots.read_text())
+    for seen in records[0]["students"].values():  # as if it had run at the deadline
+        seen["time"] = seen.get("time") and DEADLINE.isoformat()
+    snapshots.write_text(json.dumps(records))
+    # pushed after the deadline, dated before it: late all the same (20 h: 10 %)
+    room.push("bob", GOOD, DEADLINE - timedelta(minutes=30))
     room.push("cid", GOOD, DEADLINE + timedelta(days=1))           # within cid's extension
 
     done = autograder("collect", cwd=tmp_path, check=True)

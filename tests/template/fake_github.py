@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,14 @@ class FakeRepository:
     commit_comments: dict[str, list[dict]] = field(default_factory=dict)
     statuses: dict[str, list[dict]] = field(default_factory=dict)
     activity: list[dict] = field(default_factory=list)
+    git_dir: str = ""  # a bare repository whose branches are this repository's (git pushes)
+
+    def sync(self) -> None:
+        if self.git_dir:
+            listed = subprocess.run(["git", "for-each-ref", "--format=%(refname:short) %(objectname)",
+                                     "refs/heads"], cwd=self.git_dir, capture_output=True,
+                                    text=True, check=True).stdout.split("\n")
+            self.heads.update(dict(line.split() for line in listed if line.strip()))
 
     def as_json(self) -> dict:
         owner, name = self.full_name.split("/")
@@ -204,6 +213,7 @@ class FakeGitHub:
             return self._generate(repo, body)
         if repo is None:
             return _not_found()
+        repo.sync()
         if self.refuse_writes and method != "GET":
             return 403, {"message": "Resource not accessible by integration"}, {}
         if method == "GET" and rest == "":
