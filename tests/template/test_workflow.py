@@ -255,3 +255,30 @@ def test_actionlint_passes_on_the_repositorys_workflows():
     done = subprocess.run([_actionlint(), "-no-color", "-ignore", 'runtime "node20" is deprecated',
                            *map(str, workflows)], cwd=REPO_ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_course_grading_service_workflow(tmp_path):
+    """The only workflow that sees hidden tests and a secret lives in the course's own
+    repository: its secret reaches one step, its checkout keeps no token, actions pinned."""
+    from autograder.template import write_service_workflow
+
+    path = write_service_workflow(tmp_path)
+    workflow = load_workflow(path)
+    assert workflow["permissions"] == {"contents": "read"}
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch", "repository_dispatch"}
+    [job] = workflow["jobs"].values()
+    with_secrets = [s for s in job["steps"]
+                    if any(re.search(r"\bsecrets\.", text) for _, text in _walk(s))]
+    assert [s["name"] for s in with_secrets] == ["Grade and post back"]
+    assert with_secrets[0]["env"]["GITHUB_TOKEN"] == "${{ secrets.AUTOGRADER_CLASSROOM_TOKEN }}"
+    for step in job["steps"]:
+        if "uses" in step:
+            assert SHA.fullmatch(step["uses"].split("@", 1)[1])
+        if step.get("uses", "").startswith("actions/checkout"):
+            assert step["with"]["persist-credentials"] is False
+        if "run" in step:
+            assert "${{" not in step["run"], "inputs reach the script through env only"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    done = subprocess.run([_actionlint(), "-no-color", str(path)], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
