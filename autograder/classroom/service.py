@@ -5,7 +5,7 @@ Runs in the course's own private repository (its workflow is written by
 `solutions/` and `autograder/suites/` already are; nothing of them is ever copied anywhere
 else. For each student commit to grade:
 
-1. a `pending` commit status (`POST /repos/{…}/statuses/{sha}`, context `autograder/course`);
+1. a `pending` commit status (`POST /repos/{…}/statuses/{sha}`, context `course-autograder`);
 2. the commit is fetched into an empty folder (`git fetch --depth 1 URL SHA` with the token in a
    one-off `http.extraHeader`, never written to `.git/config`) and its files are made
    read-only; the student's code then runs only in the grader's sandbox, whose workers see
@@ -15,7 +15,7 @@ else. For each student commit to grade:
    reason), and the full feedback as one comment on the Feedback pull request (opened now if
    it can be), else on the commit.
 
-`pending_commits` finds what to grade by polling: a branch tip without an `autograder/course`
+`pending_commits` finds what to grade by polling: a branch tip without a `course-autograder`
 status has not been graded (one `GET /repos/{…}/commits/{branch}/status` per student, so a
 class of 300 polled every 15 minutes uses 1,200 of the 5,000 requests an hour a token has).
 """
@@ -37,7 +37,7 @@ from autograder.github.feedback import (COURSE_MARKER, GitHubError, comment_on_c
 from autograder.instructor.git import GitError, git
 from autograder.instructor.roster import Student
 
-CONTEXT = "autograder/course"
+CONTEXT = "course-autograder"
 STATUS_LIMIT = 140  # characters GitHub keeps of a status description
 
 
