@@ -183,6 +183,10 @@ def test_summary_and_classroom_result(repo):
                            for i in range(100)]
     data, encoded = report.classroom_result(graded, limit=96 * 1024)
     assert len(encoded) <= 96 * 1024 and data["max_score"] == 200
+    # when even empty messages do not fit, one entry per module keeps the points exact
+    data, encoded = report.classroom_result(graded, limit=2000)
+    assert len(encoded) <= 2000 and [t["name"] for t in data["tests"]] == ["m1_tokenization"]
+    assert data["tests"][0]["max_score"] == 200 and json.loads(base64.b64decode(encoded)) == data
 
 
 def test_comment_stays_under_githubs_limit(repo):
