@@ -2,8 +2,10 @@
 
 Markers carry the grading metadata (`points`, `hint`, `deeper_hint`, `visibility`,
 `call_timeout`); the `student`, `reference` and `solution` fixtures give tests the code under
-test; each finished test becomes a `TestRecord`. The plugin runs in the trusted process:
-student code only ever runs in the sandboxed workers behind `student` and `reference`.
+test (`autograder.code_under_test.CodeUnderTest`); each finished test becomes a `TestRecord`.
+The runner chose every test file and tells the plugin which module and suite each belongs to
+(`TestFile`). The plugin runs in the trusted process: student code only ever runs in the
+sandboxed workers behind `student` and `reference`.
 
 Time is budgeted per test and per module (`Limits.test_seconds`, `Limits.module_seconds`):
 every remote call is cut to what is left of the test's budget, and an alarm stops a test whose

@@ -1,4 +1,5 @@
-"""Remote calls into a submission (trusted side): what the `student` fixture hands to a test.
+"""Remote calls into a submission (trusted side): `SandboxedCode`, what the `student` and
+`reference` fixtures hand to a test when grading (the contract: `autograder.code_under_test`).
 
     merge_pair = student.function("m1_tokenization.bpe", "merge_pair")
     merge_pair([1, 1, 1], (1, 1), 9)           # runs in the sandboxed worker, returns data
