@@ -113,7 +113,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from autograder.cli import write_atomically
+    from autograder.atomic_write import write_atomically
     from autograder.github import actions, report
     from autograder.github.feedback import SCORE_CARD
     from autograder.github.grading import RepositoryError, load

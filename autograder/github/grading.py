@@ -158,7 +158,7 @@ def _protected_changes(root: Path, hidden: HiddenTests) -> dict:
 
 def write_outputs(graded: Graded, out: Path) -> list[Path]:
     """`<out>/grade.json` for the later steps and `<out>/results.json` (Gradescope schema)."""
-    from autograder.cli import write_atomically
+    from autograder.atomic_write import write_atomically
     from autograder.formats import render
 
     out = Path(out)
