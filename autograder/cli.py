@@ -25,7 +25,6 @@ import sys
 from pathlib import Path
 
 from autograder import course
-# Also imported from here by autograder.commands.github and autograder.github.grading.
 from autograder.atomic_write import write_atomically
 from autograder.formats import FORMATS
 
