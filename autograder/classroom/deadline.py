@@ -46,7 +46,7 @@ def set_access(api: GitHub, students: Iterable[Student], ledger: Ledger, locked:
     for student in students:
         state = ledger.state(student.key)
         repository = state.repository or full_name(student.repository)
-        login = student.github_username
+        login = student.identity.github_username
         try:
             if not login:
                 raise ValueError("no github_username in the roster")

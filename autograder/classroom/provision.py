@@ -106,7 +106,7 @@ def provision_one(api: GitHub, student: Student, template: str, state: StudentSt
         try:
             api.post(f"/repos/{template}/generate", {
                 "owner": owner, "name": name, "private": True, "include_all_branches": False,
-                "description": f"{student.name or student.key}'s work"})
+                "description": f"{student.identity.name or student.key}'s work"})
             state.created = True
         except ApiError as error:
             if not (error.status == 422 and error.says("already exists")):
@@ -114,7 +114,7 @@ def provision_one(api: GitHub, student: Student, template: str, state: StudentSt
     if api.dry_run and missing:  # nothing to read yet: show the writes that would follow
         api.post(f"/repos/{repository}/git/refs", {"ref": f"refs/heads/{FEEDBACK_BRANCH}",
                                                    "sha": "(the starter commit)"})
-        api.put(f"/repos/{repository}/collaborators/{student.github_username}",
+        api.put(f"/repos/{repository}/collaborators/{student.identity.github_username}",
                 {"permission": "push"})
         return
     ensure_feedback_pull(api, repository, state)
@@ -161,7 +161,7 @@ def ensure_feedback_pull(api: GitHub, repository: str, state: StudentState) -> i
 
 def invite(api: GitHub, repository: str, student: Student, state: StudentState,
            permission: str = "push") -> str:
-    login = student.github_username
+    login = student.identity.github_username
     if not login:
         raise ValueError("no github_username in the roster: nobody to invite")
     if api.exists(f"/repos/{repository}/collaborators/{login}"):
@@ -196,7 +196,7 @@ def refresh(api: GitHub, students: Iterable[Student], ledger: Ledger) -> Ledger:
         if not state.repository:
             continue
         try:
-            if state.invitation != ACCEPTED and student.github_username:
+            if state.invitation != ACCEPTED and student.identity.github_username:
                 invite(api, state.repository, student, state)
             ensure_feedback_pull(api, state.repository, state)
             state.problem = ""

@@ -20,6 +20,7 @@ from autograder.classroom.provision import Ledger
 from autograder.classroom.service import _RepositoryClient
 from autograder.github.feedback import GitHubError, comment_on_commit, upsert_feedback_comment
 from autograder.instructor.collect import Manifest
+from autograder.instructor.identity import Identity
 from autograder.instructor.roster import Student
 
 FINAL_MARKER = "<!-- autograder:final-grade -->"
@@ -67,6 +68,7 @@ def canvas_csv(grades_csv: str, assignment: str, assignment_id: str = "") -> str
     possible = rows[0].get("max_total", "") if rows else ""
     writer.writerow(["Points Possible", "", "", "", "", possible])
     for row in rows:
-        writer.writerow([row.get("name") or row.get("github_username") or row["identifier"],
+        who = Identity.from_dict(row)
+        writer.writerow([who.display(row["identifier"]),
                          "", row["identifier"], row["identifier"], "", row.get("total", "")])
     return out.getvalue()

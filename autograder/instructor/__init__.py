@@ -1,6 +1,8 @@
 """Instructor tools: a whole class from roster to report (see docs/instructors.md).
 
     roster.py        the class list: columns, repository URLs, extensions, malformed rows
+    identity.py      who a student is (identifier, GitHub username and id, name), as every
+                     record holds it and every file writes it
     distribute.py    the starter code pushed to every student's repository
     collect.py       every repository checked out at the student's deadline
     submissions.py   what there is to grade, with fingerprints

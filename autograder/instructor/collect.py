@@ -30,13 +30,14 @@ import json
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
 from autograder.instructor.dates import iso, parse_datetime
 from autograder.instructor.git import GitError, git, remote_heads
+from autograder.instructor.identity import FIELDS, Identity
 from autograder.instructor.late import LatePolicy
 from autograder.instructor.roster import Student
 
@@ -64,14 +65,21 @@ class Collected:
     later_commits: int = 0     # commits after the cutoff, left out
     message: str = ""
     collected_at: str = ""
-    identifier: str = ""
-    github_username: str = ""
-    github_id: str = ""
-    name: str = ""
+    identity: Identity = Identity()
 
     @property
     def ok(self) -> bool:
         return self.status == COLLECTED
+
+    def as_json(self) -> dict:
+        """The manifest entry: the collection's fields, then the identity's."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "identity"}
+        return {**data, **self.identity.as_dict()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Collected":
+        own = {k: v for k, v in data.items() if k not in FIELDS}
+        return cls(**own, identity=Identity.from_dict(data))
 
 
 class ManifestError(Exception):
@@ -93,7 +101,7 @@ class Manifest:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 manifest.deadline = data.get("deadline", "")
-                manifest.entries = {key: Collected(**entry)
+                manifest.entries = {key: Collected.from_json(entry)
                                     for key, entry in data.get("students", {}).items()}
             except (OSError, ValueError, TypeError, AttributeError) as error:
                 raise ManifestError(f"cannot read {path} ({error}); move it away and run "
@@ -102,7 +110,7 @@ class Manifest:
 
     def save(self) -> None:
         data = {"version": 1, "deadline": self.deadline,
-                "students": {key: asdict(self.entries[key]) for key in sorted(self.entries)}}
+                "students": {key: self.entries[key].as_json() for key in sorted(self.entries)}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.tmp")
         tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -233,7 +241,7 @@ def collect_one(student: Student, submissions: Path, deadline: datetime,
     entry = Collected(student=student.key, status=ERROR, folder=student.folder,
                       repository=student.repository, deadline=iso(deadline),
                       collected_at=iso(clock().astimezone(timezone.utc)),
-                      **{k: v for k, v in student.as_dict().items() if k != "repository"})
+                      identity=student.identity)
     try:
         _clone_or_fetch(student.repository, folder)
         fetched_at = clock().astimezone(timezone.utc)

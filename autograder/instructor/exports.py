@@ -51,7 +51,8 @@ def lms_csv(rows: list[Standing], policy: LatePolicy) -> str:
         s = row.submission
         # no submission scores 0; a module not graded yet stays blank (an LMS leaves it alone)
         scores = [_number(row.scores[m] if s.gradable else 0.0) for m in modules]
-        writer.writerow([s.identifier or s.student, s.github_username, s.name,
+        writer.writerow([s.identity.identifier or s.student, s.identity.github_username,
+                         s.identity.name,
                          *scores, _number(row.raw),
                          _number(row.penalty_points), _number(row.final),
                          _number(row.max_score), row.penalty.periods,
@@ -81,7 +82,7 @@ def late_line(row: Standing, policy: LatePolicy) -> str:
 
 def feedback_markdown(row: Standing, result: GradeResult, policy: LatePolicy) -> str:
     s = row.submission
-    who = s.name or s.github_username or s.student
+    who = s.identity.display(s.student)
     lines = [f"# Feedback for {md_text(who)}", ""]
     if s.status != "collected":
         lines += [f"No submission was graded: {md_text(s.status)}"
@@ -147,7 +148,7 @@ code { background: #f3f3f3; padding: 0 .25rem; }
 def feedback_html(row: Standing, result: GradeResult, policy: LatePolicy) -> str:
     s = row.submission
     e = _html_text
-    who = s.name or s.github_username or s.student
+    who = s.identity.display(s.student)
     body = [f"<h1>Feedback for {e(who)}</h1>"]
     if s.status != "collected":
         body.append(f"<p class='note'>No submission was graded: {e(s.status)}"

@@ -24,11 +24,12 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from autograder.instructor.identity import FIELDS, Identity
 from autograder.instructor.submissions import Submission
 from autograder.course import order as module_order
 from autograder.results import GradeResult, TestRecord
@@ -67,12 +68,17 @@ class GradebookError(Exception):
 
 @dataclass
 class StudentInfo:
+    """A row of the `students` table: student, the identity's columns, repository."""
     student: str
-    identifier: str = ""
-    github_username: str = ""
-    github_id: str = ""
-    name: str = ""
+    identity: Identity = Identity()
     repository: str = ""
+
+    def row(self) -> tuple[str, ...]:
+        return (self.student, *self.identity.row(), self.repository)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "StudentInfo":
+        return cls(row[0], Identity.from_row(row[1:-1]), row[-1] or "")
 
 
 @dataclass
@@ -198,8 +204,7 @@ class Gradebook:
         """Students and their submissions as found now (replacing what was recorded)."""
         with self.transaction():
             for s in submissions:
-                self._put_student(StudentInfo(s.student, s.identifier, s.github_username,
-                                              s.github_id, s.name, s.repository))
+                self._put_student(StudentInfo(s.student, s.identity, s.repository))
                 self.db.execute(
                     "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (s.student, s.status, s.path, s.fingerprint, s.commit, s.commit_time,
@@ -209,11 +214,11 @@ class Gradebook:
         old = self.db.execute("SELECT * FROM students WHERE student = ?",
                               (info.student,)).fetchone()
         if old is not None:  # keep what is known when the new source says less
-            for i, f in enumerate(fields(StudentInfo)):
-                if not getattr(info, f.name):
-                    setattr(info, f.name, old[i] or "")
+            known = StudentInfo.from_row(old)
+            info = StudentInfo(info.student, info.identity.filled_from(known.identity),
+                               info.repository or known.repository)
         self.db.execute("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?, ?, ?)",
-                        tuple(asdict(info).values()))
+                        info.row())
 
     def record_grade(self, student: str, module: str, result: GradeResult, fingerprint: str,
                      tests_fingerprint: str, seconds: float) -> ModuleGrade:
@@ -257,15 +262,16 @@ class Gradebook:
 
     def students(self) -> dict[str, StudentInfo]:
         rows = self.db.execute("SELECT * FROM students ORDER BY student")
-        return {row[0]: StudentInfo(*row) for row in rows}
+        return {row[0]: StudentInfo.from_row(row) for row in rows}
 
     def submissions(self) -> dict[str, Submission]:
         rows = self.db.execute(
             "SELECT s.student, s.status, s.path, s.fingerprint, s.commit_sha, s.commit_time, "
-            "s.deadline, s.message, st.identifier, st.github_username, st.github_id, st.name, "
-            "st.repository FROM submissions s LEFT JOIN students st USING (student) "
-            "ORDER BY s.student")
-        return {row[0]: Submission(*[v if v is not None else "" for v in row]) for row in rows}
+            f"s.deadline, s.message, {', '.join('st.' + f for f in FIELDS)}, st.repository "
+            "FROM submissions s LEFT JOIN students st USING (student) ORDER BY s.student")
+        return {row[0]: Submission(*[v if v is not None else "" for v in row[:8]],
+                                   identity=Identity.from_row(row[8:-1]),
+                                   repository=row[-1] or "") for row in rows}
 
     def grades(self, student: str | None = None) -> list[ModuleGrade]:
         where, values = _where(student=student)

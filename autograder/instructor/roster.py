@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from autograder.instructor.dates import parse_datetime, parse_duration
+from autograder.instructor.identity import Identity
 
 # Accepted spellings of each column (lower case, spaces as underscores). GitHub Classroom's
 # grade export calls the identifier `roster_identifier` and the URL `student_repository_url`.
@@ -50,10 +51,7 @@ class RosterError(Exception):
 class Student:
     key: str                  # the roster identifier, or the GitHub username without one
     repository: str           # a git URL or a local path
-    identifier: str = ""
-    github_username: str = ""
-    github_id: str = ""
-    name: str = ""
+    identity: Identity = Identity()
     extension_seconds: float = 0.0
     deadline: datetime | None = None  # a personal deadline replacing the course's
     line: int = 0
@@ -66,10 +64,6 @@ class Student:
     def deadline_for(self, course_deadline: datetime) -> datetime:
         """The student's deadline: their own or the course's, plus their extension."""
         return (self.deadline or course_deadline) + timedelta(seconds=self.extension_seconds)
-
-    def as_dict(self) -> dict:
-        return {"identifier": self.identifier, "github_username": self.github_username,
-                "github_id": self.github_id, "name": self.name, "repository": self.repository}
 
 
 @dataclass(frozen=True)
@@ -192,7 +186,8 @@ def _column(cell: str) -> str:
 
 def _student(values: dict[str, str], line: int, pattern: str | None, fields: dict[str, str],
              base: Path, host: str, need_repository: bool = True) -> Student:
-    key = values.get("identifier") or values.get("github_username")
+    identity = Identity.from_dict(values)
+    key = identity.key
     if not key:
         raise ValueError("no identifier and no github_username")
     repository = values.get("repository", "")
@@ -214,10 +209,7 @@ def _student(values: dict[str, str], line: int, pattern: str | None, fields: dic
             raise ValueError(f"deadline {error}") from None
     return Student(key=key,
                    repository=repository_location(repository, base, host) if repository else "",
-                   identifier=values.get("identifier", ""),
-                   github_username=values.get("github_username", ""),
-                   github_id=values.get("github_id", ""), name=values.get("name", ""),
-                   extension_seconds=extension, deadline=deadline, line=line)
+                   identity=identity, extension_seconds=extension, deadline=deadline, line=line)
 
 
 def _placeholders(pattern: str) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.instructor.collect import COLLECTED, Manifest
+from autograder.instructor.identity import Identity
 from autograder.instructor.roster import Roster, Student
 
 MISSING = "missing"
@@ -34,10 +35,7 @@ class Submission:
     commit_time: str = ""
     deadline: str = ""
     message: str = ""
-    identifier: str = ""
-    github_username: str = ""
-    github_id: str = ""
-    name: str = ""
+    identity: Identity = Identity()
     repository: str = ""
 
     @property
@@ -62,9 +60,7 @@ def find_submissions(folder: Path, roster: Roster | None = None) -> list[Submiss
             found[key] = Submission(
                 student=key, status=entry.status, path=str(path.resolve()) if entry.ok else "",
                 commit=entry.commit, commit_time=entry.commit_time, deadline=entry.deadline,
-                message=entry.message, identifier=entry.identifier,
-                github_username=entry.github_username, github_id=entry.github_id,
-                name=entry.name, repository=entry.repository)
+                message=entry.message, identity=entry.identity, repository=entry.repository)
     else:
         if any(folder.glob("m[0-9]_*/")) or any(folder.glob("exercises/m[0-9]_*/")):
             raise SubmissionsError(f"{folder} looks like one submission, not a folder of "
@@ -94,9 +90,9 @@ def find_submissions(folder: Path, roster: Roster | None = None) -> list[Submiss
 
 
 def _fill(submission: Submission, student: Student) -> Submission:
-    for name, value in student.as_dict().items():
-        if value and not getattr(submission, name):
-            setattr(submission, name, value)
+    """What the roster knows and the submission does not."""
+    submission.identity = submission.identity.filled_from(student.identity)
+    submission.repository = submission.repository or student.repository
     return submission
 
 

@@ -21,6 +21,7 @@ from autograder.classroom.service import CONTEXT, grade_commit, pending_commits
 from autograder.classroom.starter import OFFERED, UP_TO_DATE, offer_update
 from autograder.cli import main
 from autograder.github.feedback import COURSE_MARKER
+from autograder.instructor.identity import Identity
 from autograder.instructor.roster import Student
 from tests.engine.toy_course import write_course
 from tests.instructor.classroom import GOOD, STUB, TOY_FILE, WRONG_ADD, Classroom, git
@@ -33,7 +34,7 @@ TOKEN = "ghs_classroom"
 
 def student(login: str) -> Student:
     return Student(key=login, repository=f"https://github.com/{ORG}/tokenization-{login}.git",
-                   github_username=login, name=login.title())
+                   identity=Identity(github_username=login, name=login.title()))
 
 
 @pytest.fixture

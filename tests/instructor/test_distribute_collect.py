@@ -95,7 +95,8 @@ def test_collect_takes_what_was_pushed_by_each_deadline(classroom, tmp_path):
     assert datetime.fromisoformat(entries["ada"].committer_date) == before(1)
     manifest = Manifest.load(submissions)
     assert manifest.entries["bob"].commit == bob_on_time
-    assert manifest.entries["ada"].name == "Ada" and manifest.entries["ada"].github_id == "1"
+    ada = manifest.entries["ada"].identity
+    assert ada.name == "Ada" and ada.github_id == "1"
 
 
 def test_a_backdated_commit_pushed_late_is_collected_as_late(classroom, tmp_path):

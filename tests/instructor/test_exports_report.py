@@ -13,6 +13,7 @@ from autograder.instructor import grade_all
 from autograder.instructor.collect import COLLECTED, UNREACHABLE, Collected, Manifest
 from autograder.instructor.exports import export, feedback_html, feedback_markdown
 from autograder.instructor.gradebook import Gradebook
+from autograder.instructor.identity import Identity
 from autograder.instructor.late import LatePolicy
 from autograder.instructor.report import render
 from autograder.instructor.standings import standings
@@ -46,11 +47,12 @@ def gradebook(tmp_path_factory):
         manifest.entries[name] = Collected(
             student=name, status=COLLECTED, folder=name, repository=f"/git/{name}.git",
             commit=f"{name:0<40}", commit_time=when, deadline=DEADLINE,
-            identifier=f"{name}@uni.edu", github_username=f"{name}-gh", name=name.title())
+            identity=Identity(identifier=f"{name}@uni.edu", github_username=f"{name}-gh",
+                              name=name.title()))
     manifest.entries["dee"] = Collected(student="dee", status=UNREACHABLE,
                                         repository="/git/dee.git", deadline=DEADLINE,
                                         message="fatal: repository not found",
-                                        identifier="dee@uni.edu", name="Dee")
+                                        identity=Identity(identifier="dee@uni.edu", name="Dee"))
     manifest.save()
     book = Gradebook(root / "gradebook.db")
     submissions = find_submissions(folder)

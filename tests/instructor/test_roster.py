@@ -27,7 +27,8 @@ def test_classroom_export_with_a_url_pattern(tmp_path):
                          fields={"org": "llm-2026", "assignment": "tokenization"})
     assert roster.problems == []
     ada, alan = roster.students
-    assert ada.key == "ada@uni.edu" and ada.name == "Ada Lovelace" and ada.github_id == "101"
+    assert ada.key == "ada@uni.edu" and ada.identity.name == "Ada Lovelace"
+    assert ada.identity.github_id == "101"
     assert ada.repository == "https://github.com/llm-2026/tokenization-ada-l.git"
     assert alan.repository.endswith("tokenization-alan-t.git")
 
