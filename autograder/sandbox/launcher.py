@@ -34,14 +34,16 @@ from autograder.sandbox.framing import frame, frame_length, take_frame
 from autograder.sandbox.isolation import (Isolation, isolation_strength, namespace_prefix,
                                           open_to_everyone)
 from autograder.sandbox.limits import Limits, mib
-from autograder.sandbox.proc import (cpu_seconds, find_worker, kill_group, kill_uid,
-                                     namespace_pid, proportional_bytes, reset_peak_memory,
-                                     signal_path, signal_uid, status_bytes)
+from autograder.sandbox.proc import (all_stopped, cpu_seconds, find_worker, kill_group,
+                                     kill_uid, namespace_pid, proportional_bytes,
+                                     reset_peak_memory, signal_path, signal_uid, status_bytes)
 from autograder.sandbox.worker import SIGNAL_EXIT_BASE
 
 _uid_counter = itertools.count()
 # Asks the worker for its stack (faulthandler) when a call times out.
 STACK_SIGNAL = signal.SIGUSR2
+# How long pause() waits for the worker's threads to be seen stopped.
+PAUSE_WAIT = 2.0
 
 
 class WorkerFailure(Exception):
@@ -342,6 +344,10 @@ class Sandbox:
         the submission left running may compete with a measurement of the reference."""
         self._signal_all(signal.SIGSTOP)
         self._paused = True
+        # Measure only once the worker has really stopped (delivery is asynchronous).
+        deadline = time.monotonic() + PAUSE_WAIT
+        while not all_stopped(self.worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def resume(self) -> None:
         if self._paused:

@@ -91,6 +91,24 @@ def signal_path(path: str, signum: int) -> None:
         os.close(fd)
 
 
+def all_stopped(pid: int) -> bool:
+    """True when every thread of process `pid` is stopped (or the process is gone): a
+    SIGSTOP is delivered asynchronously, so a thread may run on briefly after it is sent."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return True
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("T", "t", "Z", "X"):
+            return False
+    return True
+
+
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of process `pid`."""
     try:
