@@ -148,7 +148,7 @@ def test_pitch_separation_static_versus_contextual(student, solution):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("The nearest-neighbour sense of every occurrence: contextual vectors get all right, static ones can only guess.")
+@pytest.mark.hint("The nearest-neighbour sense of every occurrence: contextual vectors, one per occurrence, tell the senses of pitch apart.")
 def test_pitch_accuracy_static_versus_contextual(student, solution):
     data = pitch(solution)
     accuracy = student.function(CONTEXTUAL, "sense_accuracy")
