@@ -125,7 +125,7 @@ def _zip_differences(fresh: Path, existing: Path) -> list[str]:
 
 def _gradescope(args: argparse.Namespace, modules: list[str], output: Path,
                 quiet: bool = False) -> int:
-    from autograder.export.gradescope import build_zip
+    from autograder.editions.gradescope import build_zip
 
     path = build_zip(output, modules)
     if not quiet:
@@ -136,8 +136,8 @@ def _gradescope(args: argparse.Namespace, modules: list[str], output: Path,
 
 def _notebooks(args: argparse.Namespace, modules: list[str], output: Path,
                quiet: bool = False) -> int:
-    from autograder.export.notebook import ExportError, load_module
-    from autograder.export.notebook_tests import select_tests
+    from autograder.editions.notebook import ExportError, load_module
+    from autograder.editions.notebook_tests import select_tests
 
     exported = []
     with _progress(len(modules)) as advance:
@@ -177,7 +177,7 @@ def _notebooks(args: argparse.Namespace, modules: list[str], output: Path,
 
 
 def _write_otter(exported: list, output: Path, assign: bool) -> list[Path]:
-    from autograder.export.otter import run_assign, write_module
+    from autograder.editions.otter import run_assign, write_module
 
     written = []
     for source, selection in exported:
@@ -189,7 +189,7 @@ def _write_otter(exported: list, output: Path, assign: bool) -> list[Path]:
 
 
 def _write_nbgrader(exported: list, output: Path) -> list[Path]:
-    from autograder.export.nbgrader import write_course
+    from autograder.editions.nbgrader import write_course
 
     return write_course(exported, output)
 

@@ -2,7 +2,7 @@
 
     autograder.zip
         setup.sh          builds the image once: Python 3.11+, a virtual environment, the course
-        run_autograder    grades one submission: python -m autograder.export.gradescope
+        run_autograder    grades one submission: python -m autograder.editions.gradescope
         gradescope.json   the modules this assignment grades
         pyproject.toml, README.md, autograder/ (with the hidden suites of those modules),
         solutions/<module>/, exercises/<module>/ (the stubs, used to complete a submission)
@@ -87,7 +87,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 cd "$ROOT/source"
 export PYTHONPATH="$ROOT/source${PYTHONPATH:+:$PYTHONPATH}"
-exec "$PYTHON" -m autograder.export.gradescope --root "$ROOT"
+exec "$PYTHON" -m autograder.editions.gradescope --root "$ROOT"
 """
 
 _COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis",

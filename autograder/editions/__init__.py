@@ -1,4 +1,5 @@
-"""The course on other platforms, generated from the same source.
+"""Editions of the course for other platforms, generated from the same source (the
+`autograder export` command writes them).
 
     autograder export gradescope   an autograder zip that runs this engine on Gradescope
     autograder export otter        per-module otter-assign master notebooks

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.export.gradescope import arrange_submission, build_zip, grading_user
+from autograder.editions.gradescope import arrange_submission, build_zip, grading_user
 from tests.helpers import EXERCISES, SOLUTIONS
 
 MODULE = "m1_tokenization"

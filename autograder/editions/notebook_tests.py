@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from autograder.export.notebook import ModuleSource, Question, layout
+from autograder.editions.notebook import ModuleSource, Question, layout
 from autograder import course
 from autograder.course import REPO_ROOT, SOLUTIONS, SUITES
 

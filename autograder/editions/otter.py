@@ -28,10 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from autograder.export.notebook import (ModuleSource, Question, Region,
+from autograder.editions.notebook import (ModuleSource, Question, Region,
                                         file_heading, layout, module_heading, notebook,
                                         question_heading, write_notebook)
-from autograder.export.notebook_tests import NotebookTest, TestSelection
+from autograder.editions.notebook_tests import NotebookTest, TestSelection
 from autograder.course import REPO_ROOT
 
 HOW_TO = """\

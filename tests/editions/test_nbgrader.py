@@ -14,9 +14,9 @@ import pytest
 pytest.importorskip("nbgrader", reason="nbgrader is an optional extra")
 nbformat = pytest.importorskip("nbformat")
 
-from autograder.export.nbgrader import write_course  # noqa: E402
-from autograder.export.notebook import load_module  # noqa: E402
-from autograder.export.notebook_tests import select_tests  # noqa: E402
+from autograder.editions.nbgrader import write_course  # noqa: E402
+from autograder.editions.notebook import load_module  # noqa: E402
+from autograder.editions.notebook_tests import select_tests  # noqa: E402
 
 # nbgrader 0.9.6 warns about its own SQLAlchemy session use while autograding.
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted")

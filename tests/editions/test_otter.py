@@ -14,9 +14,9 @@ import pytest
 pytest.importorskip("otter", reason="otter-grader is an optional extra")
 nbformat = pytest.importorskip("nbformat")
 
-from autograder.export.notebook import load_module  # noqa: E402
-from autograder.export.notebook_tests import select_tests  # noqa: E402
-from autograder.export.otter import write_module  # noqa: E402
+from autograder.editions.notebook import load_module  # noqa: E402
+from autograder.editions.notebook_tests import select_tests  # noqa: E402
+from autograder.editions.otter import write_module  # noqa: E402
 from tests.helpers import REPO_ROOT  # noqa: E402
 
 MODULE = "m1_tokenization"

@@ -7,11 +7,11 @@ import ast
 
 import pytest
 
-from autograder.export.notebook import (EXERCISE, PLAIN, STRIPPED, ExportError, Question,
+from autograder.editions.notebook import (EXERCISE, PLAIN, STRIPPED, ExportError, Question,
                                         layout, load_module)
-from autograder.export.notebook_tests import select_tests
+from autograder.editions.notebook_tests import select_tests
 from autograder.release import strip_solutions
-from tests.export.toy import MODULE, write_toy_course
+from tests.editions.toy import MODULE, write_toy_course
 from tests.helpers import SOLUTIONS
 
 

@@ -26,10 +26,10 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from autograder.export.notebook import (EXERCISE, ModuleSource, Question, Region,
+from autograder.editions.notebook import (EXERCISE, ModuleSource, Question, Region,
                                         file_heading, layout, module_heading, notebook,
                                         question_heading, write_notebook)
-from autograder.export.notebook_tests import NotebookTest, TestSelection
+from autograder.editions.notebook_tests import NotebookTest, TestSelection
 
 COURSE_ID = "tokens-embeddings-deep-dive"
 REMOVE_BEGIN = "### BEGIN SOLUTION REMOVE"
