@@ -19,6 +19,7 @@ import re
 import shutil
 from pathlib import Path
 
+from autograder.runner import grade
 from tests.helpers import EXERCISES
 
 # Source text of each vacuous value, evaluated inside the submission (numpy and torch there).
@@ -89,3 +90,12 @@ def vacuous_submission(module: str, tmp: Path, start: int, with_torch: bool = Fa
 def passing_tests(result) -> list[str]:
     """The tests of a grade result that gave points (name: output)."""
     return [f"{t.name} ({t.points:g} points)" for t in result.tests if t.score > 0]
+
+
+def assert_stubs_score_zero(module: str, tmp: Path, start: int, with_torch: bool = False) -> None:
+    """Grade `module` with every stub returning vacuous values: every test must have run (a
+    session that stopped early would also score 0) and not one may give points."""
+    result = grade(vacuous_submission(module, tmp, start, with_torch), [module])
+    assert result.max_score >= 100, \
+        f"only {result.max_score:g} points were graded: the session stopped early {result.notes}"
+    assert passing_tests(result) == [], "stubs returning vacuous values got points"
