@@ -90,13 +90,7 @@ def test_unigram_segment_matches_tokenizers(student):
 @pytest.mark.hint("with a real SentencePiece model's pieces and scores, the pieces must be "
                   "SentencePiece's own; unknown characters as one unk_piece per run")
 def test_unigram_segment_matches_sentencepiece(student):
-    segment = student.function(UNIGRAM, "unigram_segment")
-    sp, pieces = sentencepiece_model(byte_fallback=False)
-    for index, text in enumerate(sample_texts()):
-        got = expect_list(segment(sentencepiece_view(text), pieces),
-                          f"unigram_segment(<text {index}>, <SentencePiece pieces>)", of=str)
-        want = sentencepiece_pieces(sp, text)
-        assert got == want, f"text {index}: pieces differ from SentencePiece's: {first_difference(got, want)}"
+    _matches_sentencepiece(student, "unigram_segment", byte_fallback=False)
 
 
 @pytest.mark.points(2)
@@ -180,10 +174,16 @@ def test_byte_fallback_segment_matches_tokenizers(student):
 @pytest.mark.hint("with a real SentencePiece model trained with byte fallback, the pieces "
                   "must be SentencePiece's own")
 def test_byte_fallback_segment_matches_sentencepiece(student):
-    segment = student.function(UNIGRAM, "byte_fallback_segment")
-    sp, pieces = sentencepiece_model(byte_fallback=True)
+    _matches_sentencepiece(student, "byte_fallback_segment", byte_fallback=True)
+
+
+def _matches_sentencepiece(student, name: str, byte_fallback: bool) -> None:
+    """The student's `name` on the sample texts gives the pieces of a SentencePiece model
+    trained in the test (with or without byte fallback)."""
+    segment = student.function(UNIGRAM, name)
+    sp, pieces = sentencepiece_model(byte_fallback=byte_fallback)
     for index, text in enumerate(sample_texts()):
         got = expect_list(segment(sentencepiece_view(text), pieces),
-                          f"byte_fallback_segment(<text {index}>, <SentencePiece pieces>)", of=str)
+                          f"{name}(<text {index}>, <SentencePiece pieces>)", of=str)
         want = sentencepiece_pieces(sp, text)
         assert got == want, f"text {index}: pieces differ from SentencePiece's: {first_difference(got, want)}"
