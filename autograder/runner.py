@@ -168,9 +168,13 @@ def _grade_here(root: Path, modules: list[str], public_only: bool,
         return GradeResult(isolation=plugin.isolation)
     helper_dirs = sorted({str(Path(f).parent) for f in files})
     sys.path[:0] = [d for d in helper_dirs if d not in sys.path]
+    # Only the plugins grading needs: none of the machine's installed ones (a plugin that
+    # reorders or reruns tests would change grades), and no garbage collection of the whole
+    # grading process after every grade (pytest's unraisable-exception check; student code
+    # runs in the worker, so nothing of it is collected here).
     args = ["-c", str(_PYTEST_INI), "--rootdir", str(REPO_ROOT), "--noconftest",
-            "--import-mode=importlib", "-p", "no:cacheprovider",
-            "-p", "no:logging", "-q", *files]
+            "--import-mode=importlib", "--disable-plugin-autoload", "-p", "no:cacheprovider",
+            "-p", "no:logging", "-p", "no:unraisableexception", "-q", *files]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         pytest.main(args, plugins=[plugin])

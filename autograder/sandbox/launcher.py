@@ -63,40 +63,62 @@ class CallTimedOut(WorkerFailure):
 
 
 class _OutputTail:
-    """Reads one of the worker's output pipes: keeps the last bytes, counts all of them."""
+    """Reads one of the worker's output pipes: keeps the last bytes, counts all of them.
+
+    The reading thread reads and keeps a chunk under one lock, so while the lock is held, an
+    empty pipe means everything written so far has been kept: settle() can tell at once."""
 
     def __init__(self, stream, keep: int = 4096):
         self.total = 0
         self._keep = keep
         self._tail = bytearray()
         self._lock = threading.Lock()
-        self._fd = stream.fileno()
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._fd = os.dup(stream.fileno())  # this thread's own, closed by it at the end
+        os.set_blocking(self._fd, False)
+        self._closed = False
+        self._thread = threading.Thread(target=self._pump, daemon=True)
         self._thread.start()
 
-    def _pump(self, stream) -> None:
+    def _pump(self) -> None:
         while True:
-            chunk = stream.read1(1 << 16)
+            try:
+                select.select([self._fd], [], [])
+            except (OSError, ValueError):
+                chunk = b""
+            else:
+                try:
+                    with self._lock:
+                        chunk = os.read(self._fd, 1 << 16)
+                        self.total += len(chunk)
+                        self._tail += chunk
+                        del self._tail[: -self._keep]
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    chunk = b""
             if not chunk:
+                with self._lock:
+                    self._closed = True
+                    os.close(self._fd)
                 return
-            with self._lock:
-                self.total += len(chunk)
-                self._tail += chunk
-                del self._tail[: -self._keep]
+
+    def _pending(self) -> int:
+        try:
+            return struct.unpack("i", fcntl.ioctl(self._fd, termios.FIONREAD, b"\0" * 4))[0]
+        except OSError:
+            return 0
 
     def settle(self, within: float = 0.5) -> None:
         """Wait (briefly) until what the worker printed before its reply has been read: the
         reply can arrive on its own pipe before this thread has caught up with the output."""
         deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            try:
-                pending = struct.unpack("i", fcntl.ioctl(self._fd, termios.FIONREAD, b"\0" * 4))[0]
-            except OSError:
+        while True:
+            with self._lock:
+                if self._closed or self._pending() == 0:
+                    return
+            if time.monotonic() >= deadline:
                 return
-            if pending == 0:
-                time.sleep(0.002)  # the last chunk may be between read1 and the lock
-                return
-            time.sleep(0.002)
+            time.sleep(0.001)
 
     def take(self) -> str:
         self.settle()

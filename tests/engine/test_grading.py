@@ -31,6 +31,30 @@ def by_name(result):
     return {t.name.split(": ")[1]: t for t in result.tests}
 
 
+def test_a_grade_loads_only_the_graders_plugins_and_collects_no_garbage(course, monkeypatch):
+    """Plugins installed on the machine (xdist, hypothesis …) could reorder or rerun tests;
+    pytest's unraisable-exception check collects the garbage of the whole process after every
+    grade, which in a long-lived grading process costs more than the grade."""
+    import gc
+
+    from autograder.plugin import GradingPlugin
+
+    seen, collections = [], []
+    configure = GradingPlugin.pytest_configure
+
+    def recording(self, config):
+        seen.extend(name for name, plugin in config.pluginmanager.list_name_plugin() if plugin)
+        configure(self, config)
+
+    monkeypatch.setattr(GradingPlugin, "pytest_configure", recording)
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(args) or 0)
+    result = grade(course["solutions"], **course)
+    assert result.score == 100
+    assert seen and "python" in seen
+    assert not {"xdist", "hypothesispytest", "anyio", "unraisableexception"} & set(seen), seen
+    assert collections == []
+
+
 def test_reference_scores_full_marks(course):
     result = grade(course["solutions"], **course)
     assert (result.score, result.max_score) == (100, 100)
