@@ -24,6 +24,7 @@ do. Review that diff before committing it: a test that stops catching a bug is a
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import json
 import re
@@ -280,12 +281,116 @@ def files_depending_on(module: str, replaced: str) -> set[str]:
         reached |= more
 
 
+def _definitions(source: str) -> dict[str, tuple[ast.AST, int, int]]:
+    """Top-level functions and classes of a file and the methods of its classes, by qualname
+    ("encode_chat", "BPETokenizer", "BPETokenizer.encode"), with their first and last lines.
+    A definition reaches to the line before the next statement beside it, so the comments and
+    blank lines after its body (`# END SOLUTION`) count as its own."""
+    found: dict[str, tuple[ast.AST, int, int]] = {}
+
+    def walk(body: list[ast.stmt], last_line: int, prefix: str) -> None:
+        firsts = [_first_line(node) for node in body]
+        for i, node in enumerate(body):
+            last = firsts[i + 1] - 1 if i + 1 < len(body) else last_line
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found[prefix + node.name] = (node, firsts[i], last)
+            if isinstance(node, ast.ClassDef) and not prefix:
+                walk(node.body, last, node.name + ".")
+
+    walk(ast.parse(source).body, source.count("\n") + 1, "")
+    return found
+
+
+def _first_line(node: ast.stmt) -> int:
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
+def _names_used(node: ast.AST) -> set[str]:
+    return {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node)
+            if isinstance(n, (ast.Name, ast.Attribute))}
+
+
+def affected_definitions(change: Change) -> set[tuple[str, str]] | None:
+    """(file stem, qualname) of every function, class and method of the module whose behaviour
+    the change can alter: the definitions its edits lie in, and, transitively, those of the
+    files that can reach the replaced one which use any of them by name (a deliberate
+    over-estimate: any use of the simple name counts). A class counts as changed when its own
+    body (not a method) or one of its special methods changes. None when an edit lies outside
+    every definition (module-level code: anything may change)."""
+    reference = change.reference.read_text(encoding="utf-8")
+    stem = Path(change.replaces).stem
+    defined = _definitions(reference)
+    changed: set[tuple[str, str]] = set()
+    for number, edit in enumerate(change.edits, 1):
+        start, end = change._span(reference, number, edit)
+        first = reference.count("\n", 0, start) + 1
+        last = reference.count("\n", 0, max(start, end - 1)) + 1
+        within = [name for name, (_, top, bottom) in defined.items()
+                  if top <= first and last <= bottom]
+        if not within:
+            return None  # module-level code, or more than one definition
+        name = max(within, key=len)  # a method rather than its class
+        # A function or method; a class body outside its methods: the whole class.
+        changed |= {(stem, q) for q in defined
+                    if q == name or "." not in name and q.startswith(name + ".")}
+    sources = {path.stem: _definitions(path.read_text(encoding="utf-8"))
+               for path in (SOLUTIONS / change.module).glob("*.py")}
+    reached = files_depending_on(change.module, change.replaces)
+    uses = {(file, name): _names_used(node) for file, defs in sources.items() if file in reached
+            for name, (node, _, _) in defs.items()}
+    affected = set(changed)
+    while True:
+        simple = {name.rsplit(".", 1)[-1] for _, name in affected}
+        more = {key for key, used in uses.items() if used & simple}
+        # Python calls special methods (__init__, __lt__ …) without naming them: whatever
+        # uses the class may run them.
+        more |= {(file, name.split(".")[0]) for file, name in affected
+                 if "." in name and name.rsplit(".", 1)[-1].startswith("__")}
+        more -= affected
+        if not more:
+            return affected
+        affected |= more
+
+
+def may_be_affected(record: TestRecord, change: Change,
+                    affected: set[tuple[str, str]] | None) -> bool:
+    """Whether a test's outcome can differ between the reference and `change`, judged by the
+    functions the reference grade saw it call: qualified names ("module.file.name") and the
+    bare names of methods called on objects ("encode"). A bare name counts as unaltered only
+    when the test also constructed, itself, an unaltered class of the module that defines that
+    method and no altered definition has that name: otherwise the object may come from a
+    shared fixture, a worker helper or an altered function. Anything not recognised counts as
+    affected."""
+    if affected is None:
+        return True
+    altered = {name.rsplit(".", 1)[-1] for _, name in affected}
+    classes = {(function.split(".")[1], function.split(".")[2]) for function in record.functions
+               if function.count(".") == 2 and function.startswith(change.module + ".")}
+    files = {path.stem: path for path in (SOLUTIONS / change.module).glob("*.py")}
+    methods = {name.split(".")[1] for file, cls in classes
+               if (file, cls) not in affected and file in files
+               for name in _definitions(files[file].read_text(encoding="utf-8"))
+               if name.startswith(cls + ".")}
+    for function in record.functions:
+        parts = function.split(".")
+        if len(parts) == 1:
+            if parts[0] in altered or parts[0] not in methods:
+                return True
+        elif parts[0] == change.module and len(parts) >= 3:
+            if (parts[1], ".".join(parts[2:])) in affected or (parts[1], parts[2]) in affected:
+                return True
+        else:
+            return True
+    return False
+
+
 def tests_to_grade(change: Change, reference: GradeResult,
                    exact: bool = True) -> tuple[list[str], str]:
     """What a wrong implementation is graded with, and the canary's record name: of its
-    `select` files, in the order of the reference grade, every test up to the first of its
-    `caught_by` (so the first failing row is the one a grade of the whole files shows first),
-    the rest of its `caught_by`, and a canary.
+    `select` files, in the order of the reference grade, its `caught_by`, every test before
+    the first of them that could fail on it too (so the first failing row is the one a grade
+    of the whole files shows first; a test that calls only functions the change cannot alter,
+    per `affected_definitions`, passes as it does on the reference), and a canary.
 
     The canary is a test that passes on the reference and calls only functions of files the
     change cannot reach (or, where every file imports the changed one, none of the functions
@@ -297,8 +402,9 @@ def tests_to_grade(change: Change, reference: GradeResult,
                 or not exact and any(catches({r.name}, e) for e in change.caught_by)
                 for r in in_select]
     first = catching.index(True) if any(catching) else len(in_select)
+    affected = affected_definitions(change)
     chosen = [_node(r.name)[1] for i, (r, is_caught) in enumerate(zip(in_select, catching))
-              if is_caught or i < first]
+              if is_caught or i < first and may_be_affected(r, change, affected)]
     reached = files_depending_on(change.module, change.replaces)
     suspects = {f for r, is_caught in zip(in_select, catching) if is_caught for f in r.functions}
 
@@ -382,6 +488,22 @@ class ModuleGradingChecks:
                 if len(found) != 1 or self.caught_by_suite not in (None, *found):
                     problems.append(f"{wrong.name}: {entry!r} is in the suites {sorted(found)}")
         assert not problems, problems
+
+    @pytest.mark.slow
+    def test_every_catching_test_calls_something_its_bug_alters(self, reference_result):
+        """`tests_to_grade` leaves out a test before the first catching one when it calls only
+        functions the edits cannot alter. Every catching test fails on its bug, so the same
+        judgement must call each of them altered, or it is wrong and could leave out a test
+        that fails first."""
+        problems = []
+        for wrong in wrong_implementations(self.module):
+            affected = affected_definitions(wrong)
+            for record in reference_result.tests:
+                caught = (record.name in wrong.caught_by if self.caught_by_exact
+                          else any(catches({record.name}, e) for e in wrong.caught_by))
+                if caught and not may_be_affected(record, wrong, affected):
+                    problems.append(f"{wrong.name}: {record.name} calls {record.functions}")
+        assert not problems, "\n".join(problems)
 
     @pytest.mark.slow
     def test_stubs_score_zero_with_a_hint_on_every_test(self, tmp_path):
