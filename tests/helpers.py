@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import functools
 import json
 import re
 import shutil
@@ -281,6 +282,7 @@ def files_depending_on(module: str, replaced: str) -> set[str]:
         reached |= more
 
 
+@functools.lru_cache(maxsize=64)
 def _definitions(source: str) -> dict[str, tuple[ast.AST, int, int]]:
     """Top-level functions and classes of a file and the methods of its classes, by qualname
     ("encode_chat", "BPETokenizer", "BPETokenizer.encode"), with their first and last lines.
