@@ -23,6 +23,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
+# Byte-compile the grader and the tests once: a sandboxed worker cannot write a bytecode cache
+# (its file system is read-only), so without this every worker compiles the grader again.
+.venv/bin/python -m compileall -q -j 0 autograder tests >/dev/null
+
 if [ "${1:-}" != "--no-grade" ]; then
   .venv/bin/autograder grade solutions
 fi
