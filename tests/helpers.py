@@ -37,8 +37,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder import course
 from autograder.results import GradeResult, TestRecord
 from autograder.runner import grade
+from autograder.student_conftest import InProcessCode
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO_ROOT / "solutions"
@@ -227,6 +229,15 @@ def submission_with(tmp_path: Path, module: str, change: Change | None = None,
     return root
 
 
+def use_reference_packages() -> None:
+    """Point every module name (m1_tokenization …) at solutions/ again. Tests that import the
+    reference by name call this first: a grade run earlier in the same process may have
+    imported a same-named package from elsewhere (a toy course's, the stubs)."""
+    reference = InProcessCode(SOLUTIONS)
+    for module in course.module_ids():
+        reference.module(module)
+
+
 def stub_submission(tmp_path: Path, module: str) -> Path:
     """A submission folder holding the generated stubs of `module`."""
     return submission_with(Path(tmp_path) / "stubs", module, source=EXERCISES)
@@ -307,9 +318,26 @@ def _first_line(node: ast.stmt) -> int:
     return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
 
 
+def _runs_at_import(node: ast.stmt) -> bool:
+    """Module-level code other than definitions and the `if __name__ == "__main__":` block."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False
+    return not (isinstance(node, ast.If) and "__name__" in _names_used(node.test))
+
+
 def _names_used(node: ast.AST) -> set[str]:
     return {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node)
             if isinstance(n, (ast.Name, ast.Attribute))}
+
+
+def _own_names_used(node: ast.AST) -> set[str]:
+    """The names a definition uses; of a class, those outside its methods (which are
+    definitions of their own)."""
+    if not isinstance(node, ast.ClassDef):
+        return _names_used(node)
+    parts = [*node.decorator_list, *node.bases, *node.keywords] + [
+        item for item in node.body if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return set().union(*map(_names_used, parts))
 
 
 def affected_definitions(change: Change) -> set[tuple[str, str]] | None:
@@ -318,7 +346,7 @@ def affected_definitions(change: Change) -> set[tuple[str, str]] | None:
     files that can reach the replaced one which use any of them by name (a deliberate
     over-estimate: any use of the simple name counts). A class counts as changed when its own
     body (not a method) or one of its special methods changes. None when an edit lies outside
-    every definition (module-level code: anything may change)."""
+    every definition, or module-level code uses an altered name (anything may change)."""
     reference = change.reference.read_text(encoding="utf-8")
     stem = Path(change.replaces).stem
     defined = _definitions(reference)
@@ -338,11 +366,17 @@ def affected_definitions(change: Change) -> set[tuple[str, str]] | None:
     sources = {path.stem: _definitions(path.read_text(encoding="utf-8"))
                for path in (SOLUTIONS / change.module).glob("*.py")}
     reached = files_depending_on(change.module, change.replaces)
-    uses = {(file, name): _names_used(node) for file, defs in sources.items() if file in reached
-            for name, (node, _, _) in defs.items()}
+    uses = {(file, name): _own_names_used(node) for file, defs in sources.items()
+            if file in reached for name, (node, _, _) in defs.items()}
+    # What module-level code uses (a table built at import by a changed function …).
+    at_import = set().union(*(_names_used(node) for path in (SOLUTIONS / change.module).glob(
+        "*.py") if path.stem in reached for node in ast.parse(path.read_text(
+            encoding="utf-8")).body if _runs_at_import(node)))
     affected = set(changed)
     while True:
         simple = {name.rsplit(".", 1)[-1] for _, name in affected}
+        if simple & at_import:
+            return None
         more = {key for key, used in uses.items() if used & simple}
         # Python calls special methods (__init__, __lt__ …) without naming them: whatever
         # uses the class may run them.

@@ -19,20 +19,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import course
-from autograder.student_conftest import InProcessCode
+from tests.helpers import use_reference_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
 def reference_packages():
-    """The tests import the reference's modules by name. A grade run earlier in this process
-    may have imported a same-named package from elsewhere (a toy course's, the stubs): point
-    every module name at solutions/ again."""
-    reference = InProcessCode(ROOT / "solutions")
-    for module in course.module_ids():
-        reference.module(module)
+    """The tests import the reference's modules by name."""
+    use_reference_packages()
 
 
 def text(path: str) -> str:
