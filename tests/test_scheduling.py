@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import TOGETHER, scheduling_rank, work_unit
+from tests.conftest import TOGETHER, work_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,10 +26,3 @@ def test_every_shared_folder_exists_and_says_why():
     for folder, why in TOGETHER.items():
         assert (ROOT / folder).is_dir() and folder.endswith("/"), folder
         assert why.strip(), folder
-
-
-def test_the_longest_units_are_handed_out_first():
-    slow = ["tests/m3_tokenizer_zoo/test_wrong_implementations.py::TestModule3::test_x[y]",
-            "tests/hostile/test_cases.py::test_x", "tests/editions/test_otter.py::test_x"]
-    quick = "tests/engine/test_codec.py::test_x"
-    assert all(scheduling_rank(nodeid) < scheduling_rank(quick) for nodeid in slow)
