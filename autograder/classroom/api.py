@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
+from autograder.github.feedback import next_link
+
 API_VERSION = "2022-11-28"
 DEFAULT_API = "https://api.github.com"
 _RETRIES = 5
@@ -192,12 +194,6 @@ class GitHub:
         return None
 
 
-def next_link(header: str) -> str | None:
-    for part in header.split(","):
-        match = re.search(r'<([^>]+)>\s*;\s*rel="next"', part)
-        if match:
-            return match[1]
-    return None
 
 
 def full_name(repository: str) -> str:

@@ -176,9 +176,5 @@ def write_course(sources: list[tuple[ModuleSource, TestSelection]], target: Path
         path = folder / f"{source.module}.ipynb"
         write_notebook(notebook(source_cells(source, selection)), path)
         written.append(path)
-        for relative in source.data_files:
-            destination = folder / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source.folder / relative, destination)
-            written.append(destination)
+        written += source.copy_data_files(folder)
     return written

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import shutil
 import symtable
 import tokenize
 from dataclasses import dataclass, field
@@ -127,6 +128,16 @@ class ModuleSource:
             return []
         return sorted(p.relative_to(self.folder) for p in data.rglob("*")
                       if p.is_file() and "__pycache__" not in p.parts)
+
+    def copy_data_files(self, target: Path) -> list[Path]:
+        """Copy the files of `data/` into `target`, keeping their paths; the copies' paths."""
+        written = []
+        for relative in self.data_files:
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.folder / relative, destination)
+            written.append(destination)
+        return written
 
     def setup_code(self) -> str:
         files = ", ".join(f.name for f in self.files)

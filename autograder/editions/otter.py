@@ -155,11 +155,7 @@ def write_module(source: ModuleSource, selection: TestSelection, target: Path) -
     (target / "requirements.txt").write_text(
         "\n".join(requirements(source, selection)) + "\n", encoding="utf-8")
     written.append(target / "requirements.txt")
-    for relative in source.data_files:
-        destination = target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source.folder / relative, destination)
-        written.append(destination)
+    written += source.copy_data_files(target)
     return written
 
 

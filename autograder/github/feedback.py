@@ -86,11 +86,11 @@ class GitHubAPI:
                 break
             page, headers = self.request("GET", url)
             items.extend(page or [])
-            url = _next_link(headers.get("Link") or headers.get("link") or "")
+            url = next_link(headers.get("Link") or headers.get("link") or "")
         return items
 
 
-def _next_link(header: str) -> str | None:
+def next_link(header: str) -> str | None:
     for part in header.split(","):
         match = re.search(r'<([^>]+)>\s*;\s*rel="next"', part)
         if match:
