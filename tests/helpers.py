@@ -278,11 +278,16 @@ def _node(record_name: str) -> tuple[str, str]:
     return f"test_{stem}.py", f"test_{stem}.py::test_{test}"
 
 
+def module_sources(module: str) -> dict[str, str]:
+    """The text of every reference file of `module`, by file stem ("bpe")."""
+    return {path.stem: path.read_text(encoding="utf-8")
+            for path in (SOLUTIONS / module).glob("*.py")}
+
+
 def files_depending_on(module: str, replaced: str) -> set[str]:
     """The reference files of `module` whose behaviour a change of `replaced` can reach: the
     file itself and every file that imports it, directly or through another."""
-    sources = {path.stem: path.read_text(encoding="utf-8")
-               for path in (SOLUTIONS / module).glob("*.py")}
+    sources = module_sources(module)
     reached = {Path(replaced).stem}
     while True:
         more = {stem for stem, text in sources.items() if stem not in reached and any(
@@ -291,6 +296,11 @@ def files_depending_on(module: str, replaced: str) -> set[str]:
         if not more:
             return reached
         reached |= more
+
+
+@functools.lru_cache(maxsize=64)
+def _syntax_tree(source: str) -> ast.Module:
+    return ast.parse(source)
 
 
 @functools.lru_cache(maxsize=64)
@@ -310,7 +320,7 @@ def _definitions(source: str) -> dict[str, tuple[ast.AST, int, int]]:
             if isinstance(node, ast.ClassDef) and not prefix:
                 walk(node.body, last, node.name + ".")
 
-    walk(ast.parse(source).body, source.count("\n") + 1, "")
+    walk(_syntax_tree(source).body, source.count("\n") + 1, "")
     return found
 
 
@@ -363,15 +373,15 @@ def affected_definitions(change: Change) -> set[tuple[str, str]] | None:
         # A function or method; a class body outside its methods: the whole class.
         changed |= {(stem, q) for q in defined
                     if q == name or "." not in name and q.startswith(name + ".")}
-    sources = {path.stem: _definitions(path.read_text(encoding="utf-8"))
-               for path in (SOLUTIONS / change.module).glob("*.py")}
+    texts = module_sources(change.module)
+    sources = {stem: _definitions(text) for stem, text in texts.items()}
     reached = files_depending_on(change.module, change.replaces)
     uses = {(file, name): _own_names_used(node) for file, defs in sources.items()
             if file in reached for name, (node, _, _) in defs.items()}
     # What module-level code uses (a table built at import by a changed function …).
-    at_import = set().union(*(_names_used(node) for path in (SOLUTIONS / change.module).glob(
-        "*.py") if path.stem in reached for node in ast.parse(path.read_text(
-            encoding="utf-8")).body if _runs_at_import(node)))
+    at_import = set().union(*(_names_used(node) for stem, text in texts.items()
+                              if stem in reached for node in _syntax_tree(text).body
+                              if _runs_at_import(node)))
     affected = set(changed)
     while True:
         simple = {name.rsplit(".", 1)[-1] for _, name in affected}
@@ -402,11 +412,10 @@ def may_be_affected(record: TestRecord, change: Change,
     altered = {name.rsplit(".", 1)[-1] for _, name in affected}
     classes = {(function.split(".")[1], function.split(".")[2]) for function in record.functions
                if function.count(".") == 2 and function.startswith(change.module + ".")}
-    files = {path.stem: path for path in (SOLUTIONS / change.module).glob("*.py")}
+    texts = module_sources(change.module)
     methods = {name.split(".")[1] for file, cls in classes
-               if (file, cls) not in affected and file in files
-               for name in _definitions(files[file].read_text(encoding="utf-8"))
-               if name.startswith(cls + ".")}
+               if (file, cls) not in affected and file in texts
+               for name in _definitions(texts[file]) if name.startswith(cls + ".")}
     for function in record.functions:
         parts = function.split(".")
         if len(parts) == 1:
