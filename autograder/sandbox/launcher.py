@@ -80,10 +80,12 @@ class _OutputTail:
         self._thread.start()
 
     def _pump(self) -> None:
+        readable = select.poll()  # poll, not select: no limit on the descriptor's number
+        readable.register(self._fd, select.POLLIN)
         while True:
             try:
-                select.select([self._fd], [], [])
-            except (OSError, ValueError):
+                readable.poll()
+            except OSError:
                 chunk = b""
             else:
                 try:
