@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("nbgrader", reason="nbgrader is an optional extra")
-nbformat = pytest.importorskip("nbformat")
-
-from autograder.editions.nbgrader import write_course  # noqa: E402
-from autograder.editions.notebook import load_module  # noqa: E402
-from autograder.editions.notebook_tests import select_tests  # noqa: E402
+from autograder.editions.notebook import load_module
+from autograder.editions.notebook_tests import select_tests
 
 # nbgrader 0.9.6 warns about its own SQLAlchemy session use while autograding.
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted")
@@ -28,8 +24,13 @@ SELECT = ["test_bpe.py", "test_pair_counts_and_merge.py"]
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """The exported course, with its assignment generated and two submissions autograded."""
+    # Imported here, not at collection: nbgrader takes seconds to import, and every test
+    # process collects this file while only one runs it.
+    pytest.importorskip("nbgrader", reason="nbgrader is an optional extra")
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.editions.nbgrader import write_course
 
     root = tmp_path_factory.mktemp("nbgrader")
     source = load_module(MODULE)
@@ -59,6 +60,8 @@ def course(tmp_path_factory):
 
 
 def cells(path: Path) -> list:
+    import nbformat
+
     return nbformat.read(path, as_version=4).cells
 
 

@@ -4,6 +4,7 @@ notebook to full marks and the student's stub notebook to zero."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -11,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("otter", reason="otter-grader is an optional extra")
-nbformat = pytest.importorskip("nbformat")
-
-from autograder.editions.notebook import load_module  # noqa: E402
-from autograder.editions.notebook_tests import select_tests  # noqa: E402
-from autograder.editions.otter import write_module  # noqa: E402
-from tests.helpers import REPO_ROOT  # noqa: E402
+from autograder.editions.notebook import load_module
+from autograder.editions.notebook_tests import select_tests
+from autograder.editions.otter import write_module
+from tests.helpers import REPO_ROOT
 
 MODULE = "m1_tokenization"
 SELECT = ["test_bpe.py", "test_pair_counts_and_merge.py"]
@@ -32,6 +30,10 @@ def run(*command: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def assigned(tmp_path_factory) -> Path:
+    # Looked up, not imported: otter and nbformat take seconds to import, and every test
+    # process collects this file while only one runs it (otter itself runs as a command).
+    if importlib.util.find_spec("otter") is None:
+        pytest.skip("otter-grader is an optional extra")
     source = load_module(MODULE)
     folder = tmp_path_factory.mktemp("otter") / MODULE
     write_module(source, select_tests(source, select=SELECT), folder)
@@ -39,8 +41,14 @@ def assigned(tmp_path_factory) -> Path:
     return folder
 
 
+def notebook(path: Path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
 def code_of(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
+    nb = notebook(path)
     return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
@@ -60,7 +68,7 @@ def grade(assigned: Path, notebooks: dict[str, Path], out: Path) -> dict[str, di
 
 
 def test_the_master_notebook_is_otter_assign_format(assigned):
-    master = nbformat.read(assigned / f"{MODULE}.ipynb", as_version=4)
+    master = notebook(assigned / f"{MODULE}.ipynb")
     raw = [c.source.split("\n", 1)[0] for c in master.cells if c.cell_type == "raw"]
     assert raw[0] == "# ASSIGNMENT CONFIG"
     assert raw.count("# BEGIN QUESTION") == raw.count("# END QUESTION") > 4
@@ -75,7 +83,7 @@ def test_the_student_notebook_has_stubs_and_public_tests_only(assigned):
                           "BEGIN SOLUTION", "BEGIN PROMPT"):
         assert solution_only not in code
     assert "raise NotImplementedError('The count of every pair of neighbouring ids" in code
-    tests = nbformat.read(student, as_version=4).metadata["otter"]["tests"]
+    tests = notebook(student).metadata["otter"]["tests"]
     public = "\n".join(tests.values())
     assert "test_merge_pair" in public and "hidden=False" in public
     assert "hidden=True" not in public, "hidden tests never reach students"
