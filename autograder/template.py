@@ -342,19 +342,20 @@ def _pyproject(project: dict) -> str:
 
 
 def _no_deps_installs() -> str:
-    """Packages the course's own setup installs without their dependencies, installed alike."""
+    """Packages the course's own setup installs without their dependencies (its `no_deps`
+    list, each with the comment above it), installed alike."""
     setup = REPO_ROOT / "scripts" / "setup.sh"
-    lines: list[str] = []
     if not setup.is_file():
         return ""
-    previous = ""
-    for line in setup.read_text(encoding="utf-8").splitlines():
-        match = re.search(r"pip install\b.*--no-deps\s+\"?([^\"\s]+)\"?", line)
-        if match:
-            if previous.strip().startswith("#"):
-                lines.append("  " + previous.strip())
-            lines.append(f'  .venv/bin/python -m pip install --quiet --no-deps "{match[1]}"')
-        previous = line
+    listing = re.search(r"^no_deps=\((.*?)^\)", setup.read_text(encoding="utf-8"),
+                        re.MULTILINE | re.DOTALL)
+    lines: list[str] = []
+    for line in (listing[1] if listing else "").splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            lines.append("  " + line)
+        elif line:
+            lines.append(f'  .venv/bin/python -m pip install --quiet --no-deps {line}')
     return "\n".join(lines)
 
 

