@@ -37,6 +37,7 @@ from autograder.sandbox.limits import Limits, mib
 from autograder.sandbox.proc import (all_stopped, cpu_seconds, find_worker, kill_group,
                                      kill_uid, namespace_pid, proportional_bytes,
                                      reset_peak_memory, signal_path, signal_uid, status_bytes)
+from autograder.sandbox import zygote
 from autograder.sandbox.worker import SIGNAL_EXIT_BASE
 
 _uid_counter = itertools.count()
@@ -236,15 +237,11 @@ class Sandbox:
         config["request_fd"], config["reply_fd"] = request_r, reply_w
         config["stack_fd"], config["stack_signal"] = stack_w, int(STACK_SIGNAL)
         env = _worker_environment(scratch)
-        command = (prefix or []) + [sys.executable, "-m", "autograder.sandbox.worker",
-                                    json.dumps(config)]
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=str(scratch), env=env, pass_fds=(request_r, reply_w, stack_w),
-            process_group=0, close_fds=True,
-        )
-        for fd in (request_r, reply_w, stack_w):
-            os.close(fd)
+        try:
+            self.process = self._fork_from_template(config, env, scratch, prefix)
+        finally:
+            for fd in (request_r, reply_w, stack_w):
+                os.close(fd)
         self._requests, self._replies, self._stacks = request_w, reply_r, stack_r
         self._uid = uid
         self.worker_pid, self._ns_pid = self.process.pid, ""
@@ -267,6 +264,24 @@ class Sandbox:
             self.worker_pid = find_worker(self.process.pid)
             self._ns_pid = namespace_pid(self.worker_pid)
 
+    def _fork_from_template(self, config: dict, env: dict, scratch: Path,
+                            prefix: list[str] | None):
+        """The worker, forked from the pre-loaded template (autograder.sandbox.zygote), or
+        started as a program where the template is switched off or cannot serve."""
+        if zygote.enabled():
+            try:
+                return zygote.spawn(config, env, str(scratch), zygote.namespace_mode(prefix))
+            except zygote.Unavailable:
+                pass
+        command = (prefix or []) + [sys.executable, "-m", "autograder.sandbox.worker",
+                                    json.dumps(config)]
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=str(scratch), env=env,
+            pass_fds=(config["request_fd"], config["reply_fd"], config["stack_fd"]),
+            process_group=0, close_fds=True,
+        )
+
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is None:
@@ -284,6 +299,8 @@ class Sandbox:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if isinstance(process, zygote.ForkedWorker):
+            process.close()
 
     def close(self) -> None:
         self.stop()

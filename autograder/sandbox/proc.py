@@ -144,15 +144,20 @@ def kill_uid(uid: int) -> None:
 
 
 def signal_uid(uid: int, signum: int) -> bool:
-    """Signal every process of `uid`; whether there was any."""
+    """Signal every live process of `uid`; whether there was any. A zombie (dead, waiting for
+    its parent to collect its status) is not counted: no signal reaches it, nor is needed."""
     found = False
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid == uid:
-                os.kill(int(entry), signum)
-                found = True
-        except (OSError, ProcessLookupError):
+            if os.stat(f"/proc/{entry}").st_uid != uid:
+                continue
+            with open(f"/proc/{entry}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    continue
+            os.kill(int(entry), signum)
+            found = True
+        except (OSError, ProcessLookupError, IndexError):
             continue
     return found

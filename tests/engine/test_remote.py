@@ -123,8 +123,8 @@ def child_hog():
     os.wait()
 
 def forge_then_answer():
-    import gc, json, msgpack, struct, time
-    reply_fd = json.loads(open("/proc/self/cmdline", "rb").read().split(b"\\0")[3])["reply_fd"]
+    import gc, json, msgpack, struct, sys, time
+    reply_fd = json.loads(sys.argv[1])["reply_fd"]
     current = max(o["id"] for o in gc.get_objects()
                   if type(o) is dict and o.get("op") == "call" and type(o.get("id")) is int)
     frame = msgpack.packb({"id": current, "ok": "forged"})

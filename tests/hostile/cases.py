@@ -64,11 +64,10 @@ def merge_pair_broken(select=BPE) -> float:
 
 def with_reply_fd(code: str) -> str:
     """`code` preceded by lines that find the worker's reply pipe (its number is in the
-    worker's command line) as `reply_fd`."""
+    worker's arguments) as `reply_fd`."""
     return textwrap.dedent('''
-        import json as _json
-        _args = open("/proc/self/cmdline", "rb").read().split(b"\\0")
-        reply_fd = _json.loads(_args[3])["reply_fd"]
+        import json as _json, sys as _sys
+        reply_fd = _json.loads(_sys.argv[1])["reply_fd"]
     ''') + textwrap.dedent(code)
 
 

@@ -270,7 +270,10 @@ def _expected_seconds(key: tuple) -> float:
 
 
 def leftover_processes(marker: str) -> list[str]:
-    """Command lines of running processes that mention `marker`."""
+    """Running processes whose command line or working directory mentions `marker`: a
+    worker started as a program carries its sandbox's paths in its arguments, a worker
+    forked from the template runs in its scratch folder, and the template itself runs in
+    the temp folder its grading process had."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -278,8 +281,12 @@ def leftover_processes(marker: str) -> list[str]:
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 command = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+            with open(f"/proc/{entry}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    continue  # already dead, waiting to be collected
+            folder = os.readlink(f"/proc/{entry}/cwd")
+        except (OSError, IndexError):
             continue
-        if marker in command:
-            found.append(f"{entry}: {command[:200]}")
+        if marker in command or marker in folder:
+            found.append(f"{entry}: {command[:200]} (in {folder})")
     return found
