@@ -101,11 +101,14 @@ class _Template:
     def __init__(self, env: dict, mode: dict | None):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.channel = ours
+        # It runs in the folder the grader's package is imported from (`-m` puts the working
+        # folder first on its path: a shared temp folder could shadow the package), and names
+        # the grader's temp folder, where its workers' folders are, on its command line.
+        package_parent = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno())],
-            # In the grader's temp folder: where its workers' folders are, and where a
-            # template left running would be looked for.
-            pass_fds=(theirs.fileno(),), env=env, cwd=tempfile.gettempdir(),
+            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()),
+             tempfile.gettempdir()],
+            pass_fds=(theirs.fileno(),), env=env, cwd=package_parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
@@ -113,7 +116,6 @@ class _Template:
         self._lock = threading.Lock()  # one spawn at a time
         self._replies: queue.Queue = queue.Queue()
         self._exits: dict[int, int] = {}
-        self._children: set[int] = set()
         self._changed = threading.Condition()
         self.alive = True
         threading.Thread(target=self._read, daemon=True).start()
@@ -134,13 +136,16 @@ class _Template:
             if not data:
                 break
             message = json.loads(data)
-            if "exited" in message:
-                with self._changed:
-                    if message["exited"] in self._children:
-                        self._exits[message["exited"]] = message["code"]
+            # In the channel's order: a child's "spawned" always comes before its "exited",
+            # which may come before its spawner has read "spawned".
+            with self._changed:
+                if "exited" in message:
+                    self._exits[message["exited"]] = message["code"]
                     self._changed.notify_all()
-            else:
-                self._replies.put(message)
+                    continue
+                if "spawned" in message:
+                    self._exits.pop(message["spawned"], None)  # an earlier child's, same pid
+            self._replies.put(message)
         with self._changed:
             self.alive = False  # its children die with it (their parent-death signal)
             self._changed.notify_all()
@@ -157,8 +162,6 @@ class _Template:
             reply = self._replies.get()
             if "spawned" not in reply:
                 raise Unavailable(reply.get("failed", "the worker template failed"))
-            with self._changed:
-                self._children.add(reply["spawned"])
             return reply["spawned"]
 
     def exit_status(self, pid: int) -> int | None:
@@ -174,7 +177,6 @@ class _Template:
 
     def forget(self, pid: int) -> None:
         with self._changed:
-            self._children.discard(pid)
             self._exits.pop(pid, None)
 
     def close(self) -> None:
@@ -191,6 +193,7 @@ class _Template:
 
 _templates: dict[tuple, _Template] = {}
 _templates_lock = threading.Lock()
+_broken = False
 
 
 def _forget_templates() -> None:
@@ -217,10 +220,17 @@ def spawn(config: dict, env: dict, cwd: str, mode: dict | None) -> ForkedWorker:
     none). Raises Unavailable when the template cannot serve."""
     fixed = {k: v for k, v in env.items() if k not in PER_WORKER}
     key = (json.dumps(fixed, sort_keys=True), json.dumps(mode, sort_keys=True))
+    global _broken
     with _templates_lock:
+        if _broken:
+            raise Unavailable("the worker template could not start in this process")
         template = _templates.get(key)
         if template is None or not template.alive:
-            _templates[key] = template = _Template(fixed, mode)
+            try:
+                _templates[key] = template = _Template(fixed, mode)
+            except (Unavailable, OSError) as exc:
+                _broken = True  # not tried again for every worker
+                raise Unavailable(str(exc)) from None
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     sent = [out_w, err_w, config["request_fd"], config["reply_fd"], config["stack_fd"]]
@@ -427,4 +437,4 @@ def _enter_namespaces(libc: ctypes.CDLL, mode: dict) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]))  # sys.argv[2], the grader's temp folder, only names it
