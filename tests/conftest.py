@@ -8,6 +8,8 @@ run instead of once per worker that happens to get one of the files.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 # Folder (as in a test's node id) -> why its files must share a worker.
@@ -33,3 +35,12 @@ def pytest_xdist_make_scheduler(config, log):
             return work_unit(nodeid)
 
     return FileOrFolderScheduling(config, log)
+
+
+def pytest_configure(config):
+    """Collect garbage less often in the test processes. They hold large object graphs for the
+    whole run (the collected suite, reference grades, torch and notebook libraries), and
+    CPython's default thresholds walk all of them again and again: about 9 s of full
+    collections per worker. Student code never runs here (it runs in sandboxed workers, with
+    Python's defaults)."""
+    gc.set_threshold(50_000, 20, 20)
