@@ -1,8 +1,9 @@
-"""The numbers and paths the documentation quotes are the ones the code has.
+"""The numbers, paths and settings the documentation quotes are the ones the code has.
 
 A limit changed in the code, or a folder renamed, must not leave a page telling readers the old
 value: each fact below is read from the page with a pattern and compared with the constant it
-quotes, and every repository path a page names must exist.
+quotes, every repository path a page names must exist, and every environment variable a page
+tells readers to set (`NAME=value`) must be read somewhere in the code.
 """
 
 from __future__ import annotations
@@ -99,3 +100,24 @@ def test_the_path_check_finds_a_stale_path():
         ["autograder/suites/", "tests/<module>/wrong/"]
     assert not exists("tests/<module>/wrong/")
     assert exists("tests/<module>/wrong_implementations.toml")
+
+
+def quoted_settings(text: str) -> set[str]:
+    """Environment variables a page tells readers to set: `NAME=value` in backticks."""
+    return set(re.findall(r"`([A-Z][A-Z0-9_]{3,})=[^`\s]*`", text))
+
+
+def test_every_setting_a_page_names_is_read_by_the_code():
+    code = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                     for folder in ("autograder", "scripts", "tests", "benchmarks", ".ci")
+                     for path in (ROOT / folder).rglob("*")
+                     if path.suffix in (".py", ".sh", "") and path.is_file()
+                     and "__pycache__" not in path.parts)
+    unread = {page: sorted(name for name in quoted_settings((ROOT / page).read_text(
+        encoding="utf-8")) if name not in code) for page in PAGES}
+    assert not {page: names for page, names in unread.items() if names}, unread
+
+
+def test_the_setting_check_finds_a_setting_nobody_reads():
+    assert quoted_settings("set `AUTOGRADER_WORKER_START=exec` or `NO_SUCH_SETTING=1`, "
+                           "not CI=true") == {"AUTOGRADER_WORKER_START", "NO_SUCH_SETTING"}
