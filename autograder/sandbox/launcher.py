@@ -238,7 +238,7 @@ class Sandbox:
         config["stack_fd"], config["stack_signal"] = stack_w, int(STACK_SIGNAL)
         env = _worker_environment(scratch)
         try:
-            self.process = self._fork_from_template(config, env, scratch, prefix)
+            self.process = self._start_worker(config, env, scratch, prefix)
         finally:
             for fd in (request_r, reply_w, stack_w):
                 os.close(fd)
@@ -264,8 +264,8 @@ class Sandbox:
             self.worker_pid = find_worker(self.process.pid)
             self._ns_pid = namespace_pid(self.worker_pid)
 
-    def _fork_from_template(self, config: dict, env: dict, scratch: Path,
-                            prefix: list[str] | None):
+    def _start_worker(self, config: dict, env: dict, scratch: Path,
+                      prefix: list[str] | None):
         """The worker, forked from the pre-loaded template (autograder.sandbox.zygote), or
         started as a program where the template is switched off or cannot serve."""
         if zygote.enabled():

@@ -673,14 +673,11 @@ def _student_frames(exc: BaseException, submission: str) -> list:
 
 
 def main() -> None:
-    run(json.loads(sys.argv[1]))
-
-
-def run(config: dict) -> None:
-    """Lock in, then serve calls until the grader closes the request pipe. Started either as
-    `python -m autograder.sandbox.worker CONFIG_JSON` or in a process forked by the
-    pre-loaded template (`autograder.sandbox.zygote`), which has already entered the
+    """Lock in, then serve calls until the grader closes the request pipe. Run as
+    `python -m autograder.sandbox.worker CONFIG_JSON`, or the same way in a process forked by
+    the pre-loaded template (`autograder.sandbox.zygote`), which has already entered the
     worker's namespaces."""
+    config = json.loads(sys.argv[1])
     lock_in(config)
     if config["pid_namespace"]:
         become_init(config)

@@ -11,7 +11,8 @@ namespaces itself, as `unshare` does for a worker started as a program:
     namespace (a second fork: the grandchild is the namespace's pid 1, with /proc mounted
     for it, and the child waits for it and exits with its status, as `unshare --fork` does)
 
-then runs `worker.run`, exactly what a started worker runs: it locks itself in and serves.
+then runs the worker module as `__main__` with its configuration in `sys.argv`, exactly as a
+started worker runs: it locks itself in and serves.
 
 The template never runs student code and is never reachable from it: each child closes every
 descriptor but its own pipes before anything else, and dies with the template (which ends when
@@ -39,10 +40,12 @@ import sys
 import tempfile
 import threading
 
+from autograder.sandbox.worker import (_MS_NODEV, _MS_NOSUID, _MS_REC, _PR_SET_PDEATHSIG,
+                                       _libc, _mount)
+
 _CLONE_NEWNS, _CLONE_NEWUSER = 0x00020000, 0x10000000
 _CLONE_NEWPID, _CLONE_NEWNET = 0x20000000, 0x40000000
-_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
-_PR_SET_PDEATHSIG = 1
+_MS_NOEXEC, _MS_PRIVATE = 8, 1 << 18
 _MESSAGE_BYTES = 1 << 20
 # The descriptors a child receives, in this order.
 _FDS = ("stdout", "stderr", "request_fd", "reply_fd", "stack_fd")
@@ -112,7 +115,6 @@ class _Template:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
-        self.mode = mode
         self._lock = threading.Lock()  # one spawn at a time
         self._replies: queue.Queue = queue.Queue()
         self._exits: dict[int, int] = {}
@@ -256,21 +258,26 @@ def namespace_mode(prefix: list[str] | None) -> dict | None:
 # --------------------------------------------------------------------------- the template
 
 
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(None, use_errno=True)
-
-
-def _check(result: int, what: str) -> None:
-    if result != 0:
+def _unshare(libc: ctypes.CDLL, flags: int) -> None:
+    if libc.unshare(flags) != 0:
         errno = ctypes.get_errno()
-        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+        raise OSError(errno, f"unshare: {os.strerror(errno)}")
+
+
+def _close_all_but(keep: set[int]) -> None:
+    """Close every descriptor but `keep` (without /proc/self, which a PID namespace's own
+    /proc no longer shows to a process outside it)."""
+    low = 0
+    for fd in sorted(keep) + [os.sysconf("SC_OPEN_MAX")]:
+        if low < fd:  # an empty range is not harmless: close_range(n, n - 1) closes all
+            os.closerange(low, fd)
+        low = fd + 1
 
 
 def serve(channel_fd: int) -> None:
     """The template's loop: fork a worker per request, report every exit, end with the
     channel. Single-threaded, so forking is safe."""
-    from autograder.sandbox import worker  # the worker's own imports, done once here
-    import autograder.codec  # noqa: F401  (numpy, msgpack)
+    import autograder.codec  # noqa: F401  (numpy, msgpack: the worker's own imports, done once)
 
     channel = socket.socket(fileno=channel_fd)
     wake_r, wake_w = os.pipe()
@@ -283,18 +290,14 @@ def serve(channel_fd: int) -> None:
     readable = select.poll()
     readable.register(channel.fileno(), select.POLLIN)
     readable.register(wake_r, select.POLLIN)
-    children: set[int] = set()
     while True:
-        try:
-            readable.poll()
-        except InterruptedError:
-            pass
+        readable.poll()
         try:
             while os.read(wake_r, 512):
                 pass
         except (BlockingIOError, OSError):
             pass
-        _report_exits(channel, children)
+        _report_exits(channel)
         try:
             data, fds = _receive(channel)
         except BlockingIOError:
@@ -309,11 +312,10 @@ def serve(channel_fd: int) -> None:
             pid = -1
             reply = {"failed": f"fork: {exc}"}
         if pid == 0:
-            _become_worker(json.loads(data), fds, channel, worker, template)  # never returns
+            _become_worker(json.loads(data), fds, channel, template)  # never returns
         for fd in fds:
             os.close(fd)
         if pid > 0:
-            children.add(pid)
             reply = {"spawned": pid}
         channel.send(json.dumps(reply).encode())
 
@@ -330,19 +332,20 @@ def _receive(channel: socket.socket) -> tuple[bytes, list[int]]:
     return data, list(item)
 
 
-def _report_exits(channel: socket.socket, children: set[int]) -> None:
-    for pid in list(children):
+def _report_exits(channel: socket.socket) -> None:
+    """Collect every child that has ended and report its status."""
+    while True:
         try:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            done, status = pid, 0
-        if done:
-            children.discard(pid)
-            code = os.waitstatus_to_exitcode(status)
-            channel.send(json.dumps({"exited": pid, "code": code}).encode())
+            return  # no children
+        if pid == 0:
+            return  # none ended
+        code = os.waitstatus_to_exitcode(status)
+        channel.send(json.dumps({"exited": pid, "code": code}).encode())
 
 
-def _become_worker(request: dict, fds: list[int], channel: socket.socket, worker,
+def _become_worker(request: dict, fds: list[int], channel: socket.socket,
                    template: int) -> None:
     """In the forked child: shed the template, enter the namespaces, run the worker."""
     code = 71
@@ -360,16 +363,9 @@ def _become_worker(request: dict, fds: list[int], channel: socket.socket, worker
         os.dup2(stdout, 1)
         os.dup2(stderr, 2)
         channel.detach()
-        keep = {0, 1, 2, request_fd, reply_fd, stack_fd}
-        for entry in os.listdir("/proc/self/fd"):
-            if int(entry) not in keep:
-                try:
-                    os.close(int(entry))
-                except OSError:
-                    pass  # the descriptor of the listing itself
+        _close_all_but({0, 1, 2, request_fd, reply_fd, stack_fd})
         os.environ.clear()
         os.environ.update(request["env"])
-        import tempfile
         tempfile.tempdir = None  # computed again from TMPDIR
         config = dict(request["config"], request_fd=request_fd, reply_fd=reply_fd,
                       stack_fd=stack_fd)
@@ -379,7 +375,7 @@ def _become_worker(request: dict, fds: list[int], channel: socket.socket, worker
         # Run as a started worker is run (`python -m autograder.sandbox.worker CONFIG`): as
         # __main__, with its configuration in sys.argv, so the worker the code meets is the
         # same in both ways of starting it.
-        sys.argv = [worker.__file__, json.dumps(config)]
+        sys.argv = [sys.modules["autograder.sandbox.worker"].__file__, json.dumps(config)]
         code = 0
         runpy.run_module("autograder.sandbox.worker", run_name="__main__", alter_sys=True)
     except SystemExit as exc:
@@ -400,35 +396,28 @@ def _enter_namespaces(libc: ctypes.CDLL, mode: dict) -> None:
     the worker (with a PID namespace, the namespace's pid 1)."""
     uid, gid = os.getuid(), os.getgid()
     flags = _CLONE_NEWNET | _CLONE_NEWNS | (_CLONE_NEWUSER if mode["user"] else 0)
-    _check(libc.unshare(flags), "unshare")
+    _unshare(libc, flags)
     if mode["user"]:
         for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"),
                            ("gid_map", f"0 {gid} 1")):
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
-    _check(libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None), "mount --make-rprivate /")
+    _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE, None)  # nothing propagates out
     if not mode["pid"]:
         return
-    _check(libc.unshare(_CLONE_NEWPID), "unshare --pid")
+    _unshare(libc, _CLONE_NEWPID)
     init = os.fork()
     if init == 0:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # --kill-child
-        _check(libc.mount(b"none", b"/proc", None, _MS_REC | _MS_PRIVATE, None),
-               "mount --make-rprivate /proc")
-        _check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
-                          None), "mount proc")
+        _mount(libc, "none", "/proc", None, _MS_REC | _MS_PRIVATE, None)
+        _mount(libc, "proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None)
         return
-    # Like `unshare --fork`: wait for the namespace's init and end as it ended. (Not through
-    # /proc/self: the init may already have mounted its own /proc, where this process is not.)
-    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-    while True:
-        try:
-            _, status = os.waitpid(init, 0)
-            break
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            os._exit(70)
+    # Like `unshare --fork`: wait for the namespace's init and end as it ended.
+    _close_all_but({0, 1, 2})
+    try:
+        _, status = os.waitpid(init, 0)
+    except ChildProcessError:
+        os._exit(70)
     code = os.waitstatus_to_exitcode(status)
     if code < 0:
         signal.signal(-code, signal.SIG_DFL)
