@@ -91,6 +91,15 @@ def signal_path(path: str, signum: int) -> None:
         os.close(fd)
 
 
+def process_state(path: str) -> str:
+    """The state letter of the process at a /proc path ("R", "S", "T", "Z" …), "" if gone."""
+    try:
+        with open(f"{path}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
 def all_stopped(pid: int) -> bool:
     """True when every thread of process `pid` is stopped (or the process is gone): a
     SIGSTOP is delivered asynchronously, so a thread may run on briefly after it is sent."""
@@ -99,12 +108,8 @@ def all_stopped(pid: int) -> bool:
     except OSError:
         return True
     for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state not in ("T", "t", "Z", "X"):
+        state = process_state(f"/proc/{pid}/task/{task}")
+        if state and state not in ("T", "t", "Z", "X"):
             return False
     return True
 
@@ -151,13 +156,11 @@ def signal_uid(uid: int, signum: int) -> bool:
         if not entry.isdigit():
             continue
         try:
-            if os.stat(f"/proc/{entry}").st_uid != uid:
+            if os.stat(f"/proc/{entry}").st_uid != uid \
+                    or process_state(f"/proc/{entry}") in ("Z", "X", ""):
                 continue
-            with open(f"/proc/{entry}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                    continue
             os.kill(int(entry), signum)
             found = True
-        except (OSError, ProcessLookupError, IndexError):
+        except (OSError, ProcessLookupError):
             continue
     return found

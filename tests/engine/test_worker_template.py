@@ -17,6 +17,7 @@ import pytest
 from autograder.remote import SandboxedCode
 from autograder.sandbox import zygote
 from autograder.sandbox.isolation import namespace_prefix
+from autograder.sandbox.proc import process_state
 from tests.helpers import REPO_ROOT
 
 PROBE = '''
@@ -154,11 +155,7 @@ def test_the_template_and_its_workers_end_with_the_grading_process(tmp_path, mon
 
 
 def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
+    return process_state(f"/proc/{pid}") not in ("Z", "X", "")
 
 
 @pytest.mark.parametrize("prefix, mode", [

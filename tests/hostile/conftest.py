@@ -28,6 +28,7 @@ import pytest
 from autograder.sandbox.isolation import namespace_prefix
 from autograder.sandbox.launcher import Sandbox
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.proc import process_state
 from tests.engine.toy_course import submission as toy_submission
 from tests.engine.toy_course import write_course
 from tests.hostile.cases import (CASES, DETERMINISM_BASE, DETERMINISM_CHANGES,
@@ -272,8 +273,8 @@ def _expected_seconds(key: tuple) -> float:
 def leftover_processes(marker: str) -> list[str]:
     """Running processes whose command line or working directory mentions `marker`: a
     worker started as a program carries its sandbox's paths in its arguments, a worker
-    forked from the template runs in its scratch folder, and the template itself runs in
-    the temp folder its grading process had."""
+    forked from the template runs in its scratch folder, and the template names its grading
+    process's temp folder on its command line."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -281,11 +282,10 @@ def leftover_processes(marker: str) -> list[str]:
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 command = f.read().replace(b"\0", b" ").decode(errors="replace")
-            with open(f"/proc/{entry}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                    continue  # already dead, waiting to be collected
+            if process_state(f"/proc/{entry}") in ("Z", "X", ""):
+                continue  # gone, or dead and waiting to be collected
             folder = os.readlink(f"/proc/{entry}/cwd")
-        except (OSError, IndexError):
+        except OSError:
             continue
         if marker in command or marker in folder:
             found.append(f"{entry}: {command[:200]} (in {folder})")
