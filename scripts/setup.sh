@@ -41,8 +41,10 @@ install_with_pip() {
 }
 
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  if [ "${SETUP_INSTALLER:-uv}" = pip ] || ! install_with_uv; then
-    [ "${SETUP_INSTALLER:-uv}" = pip ] || echo "setup: uv could not install; using pip" >&2
+  if [ "${SETUP_INSTALLER:-uv}" = pip ]; then
+    install_with_pip
+  elif ! install_with_uv; then
+    echo "setup: uv could not install; using pip" >&2
     install_with_pip
   fi
   # A sandboxed worker cannot write a bytecode cache (its file system is read-only), so

@@ -194,8 +194,6 @@ class GitHub:
         return None
 
 
-
-
 def full_name(repository: str) -> str:
     """owner/name from what a roster holds: owner/name, a GitHub URL, or a path ending in
     owner/name(.git) (local bare repositories in tests)."""
