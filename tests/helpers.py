@@ -441,7 +441,9 @@ def tests_to_grade(change: Change, reference: GradeResult,
     change cannot reach (or, where every file imports the changed one, none of the functions
     the catching tests call), so it should pass on the wrong implementation too: when it does
     not, the grader itself is broken (the worker did not start, the submission was not found)
-    or the bug is not specific."""
+    or the bug is not specific. Of those that qualify, the canary is the one cheapest to add
+    (`_canary_seconds`): a test of a file the chosen tests import anyway beats one that makes
+    the worker import another."""
     in_select = [r for r in reference.tests if _node(r.name)[0] in change.select]
     catching = [exact and r.name in change.caught_by
                 or not exact and any(catches({r.name}, e) for e in change.caught_by)
@@ -458,8 +460,7 @@ def tests_to_grade(change: Change, reference: GradeResult,
                 and all(f.startswith(f"{change.module}.") for f in record.functions))
 
     def unreachable(record: TestRecord) -> bool:
-        files = {f.removeprefix(f"{change.module}.").split(".", 1)[0] for f in record.functions}
-        return not reached & files
+        return not reached & _files_called(record, change.module)
 
     # Best a test of files the change cannot reach; where every file depends on the changed
     # one (Module 1's bpe.py), a test of none of the functions the catching tests call.
@@ -468,9 +469,30 @@ def tests_to_grade(change: Change, reference: GradeResult,
     if not candidates:
         raise SpecError(f"{change.name}: no test of {change.module} can serve as its canary "
                         "(every test calls a function its caught_by tests call)")
-    canary = next((r for r in candidates if r.seconds < 0.5),
-                  min(candidates, key=lambda r: r.seconds))
+    names = set(chosen)
+    loaded = {file for r in in_select if _node(r.name)[1] in names
+              for file in _files_called(r, change.module)}
+    canary = min(candidates, key=lambda r: _canary_seconds(r, reference, loaded, change.module))
     return list(dict.fromkeys(chosen + [_node(canary.name)[1]])), canary.name
+
+
+def _files_called(record: TestRecord, module: str) -> set[str]:
+    """The files of `module` whose functions a test called ("bpe", "contrastive")."""
+    return {f.removeprefix(f"{module}.").split(".", 1)[0] for f in record.functions
+            if f.startswith(f"{module}.")}
+
+
+def _canary_seconds(record: TestRecord, reference: GradeResult, loaded: set[str],
+                    module: str) -> float:
+    """What grading `record` as a canary would add, estimated from the reference grade: its
+    own seconds plus, for each file it calls that the other chosen tests do not, the seconds
+    of the first test of the reference grade that called that file (the one that paid for
+    importing it: Module 4's contrastive.py brings torch, a second and more)."""
+    first: dict[str, float] = {}
+    for test in reference.tests:
+        for file in _files_called(test, module):
+            first.setdefault(file, test.seconds)
+    return record.seconds + sum(first[file] for file in _files_called(record, module) - loaded)
 
 
 class ModuleGradingChecks:

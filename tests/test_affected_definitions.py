@@ -7,8 +7,11 @@ way a change reaches code it does not touch.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from autograder.results import GradeResult
 from autograder.results import TestRecord as Record
 from tests import helpers
 from tests.helpers import Change, Edit, affected_definitions, may_be_affected
@@ -124,3 +127,31 @@ def test_a_test_is_judged_by_the_functions_it_called(toy):
     assert may_be_affected(record("bump"), bug, affected)
     assert may_be_affected(record("autograder.worker_helpers.x:y"), bug, affected)
     assert may_be_affected(record("toy.core.alone"), bug, None)
+
+
+def test_the_canary_is_the_test_cheapest_to_add(toy):
+    """Of the tests that qualify as canary, the one whose file the worker loads anyway, or
+    loads cheaply: the first test of a file pays for importing it (torch, say) and a test
+    that is quick in a whole grade is not quick when it is the first of its file."""
+    (toy / "heavy.py").write_text("def first(x):\n    return x\n\n\ndef second(x):\n    return x\n")
+    (toy / "light.py").write_text("def only(x):\n    return x\n")
+
+    def timed(name: str, seconds: float, *functions: str) -> Record:
+        return Record(name=name, module="toy", points=1, score=1, status="passed",
+                      functions=list(functions), seconds=seconds)
+
+    reference = GradeResult(tests=[
+        timed("core: doubles", 0.02, "toy.core.uses_helper"),
+        timed("heavy: first", 1.5, "toy.heavy.first"),
+        timed("heavy: second", 0.01, "toy.heavy.second"),
+        timed("light: only", 0.02, "toy.light.only"),
+        timed("mixed: both", 0.03, "toy.core.uses_helper", "toy.heavy.first")])
+    bug = change("return helper(x) * 2", "return helper(x) * 3")
+
+    alone = replace(bug, select=("test_core.py",), caught_by=("core: doubles",))
+    assert helpers.tests_to_grade(alone, reference) == (
+        ["test_core.py::test_doubles", "test_light.py::test_only"], "light: only")
+    # With a chosen test that imports heavy.py anyway, heavy's quick test costs nothing more.
+    with_heavy = replace(bug, select=("test_mixed.py",), caught_by=("mixed: both",))
+    assert helpers.tests_to_grade(with_heavy, reference) == (
+        ["test_mixed.py::test_both", "test_heavy.py::test_second"], "heavy: second")
