@@ -29,6 +29,7 @@ from autograder.code_under_test import CodeUnderTest
 from autograder.failures import Comparison, failure_message
 from autograder.remote import DEFAULT_CALL_TIMEOUT, CallLog, SandboxedCode, TimeBudgetExceeded
 from autograder.results import TestRecord
+from autograder.sandbox import zygote
 from autograder.sandbox.limits import Limits
 from autograder.student_conftest import MARKERS, InProcessCode
 
@@ -99,7 +100,8 @@ class GradingPlugin:
         if self._student is None and self.in_process:
             self._student = _Unsandboxed(self.submission)
         if self._student is None:
-            self._student = SandboxedCode(self.submission, limits=self.limits, hide=self._hide)
+            self._student = SandboxedCode(self.submission, limits=self.limits, hide=self._hide,
+                                          preload=self._preload())
         return self._student
 
     def reference_worker(self) -> SandboxedCode:
@@ -107,10 +109,21 @@ class GradingPlugin:
             self._reference = _Unsandboxed(self.solutions)
         if self._reference is None:
             self._reference = SandboxedCode(self.solutions, limits=self.limits,
-                                            hide=self._hide, label="reference")
+                                            hide=self._hide, label="reference",
+                                            preload=self._preload())
             if isinstance(self.student_worker(), SandboxedCode):
                 self._reference.quiet_while_measured = self.student_worker()
         return self._reference
+
+    def _preload(self) -> tuple[str, ...]:
+        """What the workers' template imports before forking them: the libraries the graded
+        modules' reference solutions import at their top level (the reference is trusted; a
+        submission never chooses what runs outside the sandbox)."""
+        modules = sorted({f.module for f in self._test_files.values()})
+        own = {p.name.removesuffix(".py") for p in self.solutions.glob("*")}
+        files = [path for module in modules
+                 for path in sorted(self.solutions.glob(f"{module}/*.py"))]
+        return zygote.libraries_imported_by(files, own | set(modules))
 
     @property
     def isolation(self) -> dict:

@@ -123,7 +123,8 @@ class SandboxedCode:
     """A submission seen through a sandboxed worker. One per submission per grading run."""
 
     def __init__(self, submission: Path, limits: Limits | None = None,
-                 hide: list[Path] | None = None, label: str = "student"):
+                 hide: list[Path] | None = None, label: str = "student",
+                 preload: tuple[str, ...] = ()):
         self.submission = Path(submission).resolve()
         self.label = label
         self.call_timeout = DEFAULT_CALL_TIMEOUT
@@ -131,7 +132,7 @@ class SandboxedCode:
         # Tests of a hanging import set it short instead of waiting IMPORT_TIMEOUT seconds.
         self.import_timeout = IMPORT_TIMEOUT
         self.log = CallLog()
-        self._sandbox = Sandbox(self.submission, limits=limits, hide=hide)
+        self._sandbox = Sandbox(self.submission, limits=limits, hide=hide, preload=preload)
         self._generation = 0
         self._encoder = Encoder(to_handle=_handle_of)
         self._decoder = Decoder(from_handle=self._proxy,

@@ -135,9 +135,10 @@ class Sandbox:
     """One sandboxed worker serving a submission directory; restarted on demand."""
 
     def __init__(self, submission: Path, limits: Limits | None = None,
-                 hide: list[Path] | None = None):
+                 hide: list[Path] | None = None, preload: tuple[str, ...] = ()):
         self.submission = Path(submission).resolve()
         self.limits = limits or Limits()
+        self.preload = preload  # libraries the worker's template imports (zygote.py)
         default_hide = [REPO_ROOT / "solutions", REPO_ROOT / "autograder" / "suites"]
         self.hide = [p.resolve() for p in (hide if hide is not None else default_hide)
                      if p.resolve() != self.submission and p.is_dir()]
@@ -270,7 +271,8 @@ class Sandbox:
         started as a program where the template is switched off or cannot serve."""
         if zygote.enabled():
             try:
-                return zygote.spawn(config, env, str(scratch), zygote.namespace_mode(prefix))
+                return zygote.spawn(config, env, str(scratch), zygote.namespace_mode(prefix),
+                                    self.preload)
             except zygote.Unavailable:
                 pass
         command = (prefix or []) + [sys.executable, "-m", "autograder.sandbox.worker",

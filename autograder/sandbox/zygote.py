@@ -20,6 +20,12 @@ the grading process closes its channel). Children's exit statuses come back on t
 the launcher sees a child as it sees a started program (`ForkedWorker` has Popen's `pid`,
 `poll`, `wait`, `stdout` and `stderr`).
 
+A template can also pre-load the libraries a course module's reference solutions import at
+their top level (`libraries_imported_by`): Module 4's reference imports torch, a second of CPU
+that every Module 4 worker would otherwise spend. The grading plugin asks for them; workers
+with other pre-loads come from another template. The list is read from the reference, never
+from a submission: the template is trusted and imports what it is told.
+
 `AUTOGRADER_WORKER_START=exec` starts every worker as a program instead (the launcher also
 falls back to that when the template cannot start).
 """
@@ -27,7 +33,9 @@ falls back to that when the template cannot start).
 from __future__ import annotations
 
 import array
+import ast
 import ctypes
+import importlib
 import json
 import os
 import queue
@@ -39,6 +47,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+from pathlib import Path
+from typing import Iterable
 
 from autograder.sandbox.worker import (_MS_NODEV, _MS_NOSUID, _MS_REC, _PR_SET_PDEATHSIG,
                                        _libc, _mount)
@@ -101,7 +111,7 @@ class ForkedWorker:
 class _Template:
     """The client of one template process: forks workers, collects their exit statuses."""
 
-    def __init__(self, env: dict, mode: dict | None):
+    def __init__(self, env: dict, mode: dict | None, preload: tuple[str, ...]):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.channel = ours
         # It runs in the folder the grader's package is imported from (`-m` puts the working
@@ -110,7 +120,7 @@ class _Template:
         package_parent = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()),
-             tempfile.gettempdir()],
+             tempfile.gettempdir(), *preload],
             pass_fds=(theirs.fileno(),), env=env, cwd=package_parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -215,13 +225,14 @@ def _forget_templates() -> None:
 os.register_at_fork(after_in_child=_forget_templates)
 
 
-def spawn(config: dict, env: dict, cwd: str, mode: dict | None) -> ForkedWorker:
+def spawn(config: dict, env: dict, cwd: str, mode: dict | None,
+          preload: tuple[str, ...] = ()) -> ForkedWorker:
     """Fork a worker for `config` (the launcher's worker configuration, without descriptors)
-    from this process's template, started on first use and again if it stopped or if the
-    environment it was started with changed. `mode` says which namespaces to enter (None:
-    none). Raises Unavailable when the template cannot serve."""
+    from this process's template for `preload`, started on first use and again if it stopped
+    or if the environment it was started with changed. `mode` says which namespaces to enter
+    (None: none). Raises Unavailable when the template cannot serve."""
     fixed = {k: v for k, v in env.items() if k not in PER_WORKER}
-    key = (json.dumps(fixed, sort_keys=True), json.dumps(mode, sort_keys=True))
+    key = (json.dumps(fixed, sort_keys=True), json.dumps(mode, sort_keys=True), preload)
     global _broken
     with _templates_lock:
         if _broken:
@@ -229,7 +240,7 @@ def spawn(config: dict, env: dict, cwd: str, mode: dict | None) -> ForkedWorker:
         template = _templates.get(key)
         if template is None or not template.alive:
             try:
-                _templates[key] = template = _Template(fixed, mode)
+                _templates[key] = template = _Template(fixed, mode, preload)
             except (Unavailable, OSError) as exc:
                 _broken = True  # not tried again for every worker
                 raise Unavailable(str(exc)) from None
@@ -255,6 +266,44 @@ def namespace_mode(prefix: list[str] | None) -> dict | None:
     return {"user": "--user" in prefix, "pid": "--pid" in prefix}
 
 
+def libraries_imported_by(files: Iterable[Path], own: Iterable[str] = ()) -> tuple[str, ...]:
+    """The libraries `files` import at their top level (`import torch`, `from scipy import
+    sparse` -> "scipy.sparse"), in a stable order: what a worker running them will import.
+    Imports inside functions are left lazy, as their authors meant; relative imports, the
+    standard library and the top-level names in `own` (the course's own modules) are left
+    out: a template must never import the code a worker is there to run."""
+    own = set(own)
+    found: dict[str, None] = {}
+    for path in files:
+        try:
+            tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+                names += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+            else:
+                continue
+            for name in names:
+                top = name.split(".", 1)[0]
+                if top not in own and top not in sys.stdlib_module_names and top != "__future__":
+                    found[name] = None
+    return tuple(sorted(found))
+
+
+def _preload(names: Iterable[str]) -> None:
+    """Import what the template was asked to pre-load; `from x import y` names a module or
+    an attribute, and a name that cannot be imported is only left to the worker."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - "from x import a_function", or a missing library
+            pass
+
+
 # --------------------------------------------------------------------------- the template
 
 
@@ -274,10 +323,13 @@ def _close_all_but(keep: set[int]) -> None:
         low = fd + 1
 
 
-def serve(channel_fd: int) -> None:
+def serve(channel_fd: int, preload: Iterable[str] = ()) -> None:
     """The template's loop: fork a worker per request, report every exit, end with the
-    channel. Single-threaded, so forking is safe."""
+    channel. Its Python code runs in one thread, so forking is safe (a pre-loaded library's
+    own threads, like torch's, do not come along into a child, and it is made for that)."""
     import autograder.codec  # noqa: F401  (numpy, msgpack: the worker's own imports, done once)
+
+    _preload(preload)
 
     channel = socket.socket(fileno=channel_fd)
     wake_r, wake_w = os.pipe()
@@ -426,4 +478,5 @@ def _enter_namespaces(libc: ctypes.CDLL, mode: dict) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))  # sys.argv[2], the grader's temp folder, only names it
+    # sys.argv[2], the grader's temp folder, only names it; the libraries to pre-load follow.
+    serve(int(sys.argv[1]), sys.argv[3:])

@@ -168,3 +168,101 @@ def _running(pid: int) -> bool:
 ])
 def test_the_template_enters_the_namespaces_unshare_would(prefix, mode):
     assert zygote.namespace_mode(prefix) == mode
+
+
+# ------------------------------------------------------------------ pre-loaded libraries
+
+LOADED = '''
+import sys
+
+def loaded(names):
+    return {name: name in sys.modules for name in names}
+
+def parse(text):
+    import regex
+    return regex.findall(r"\\p{L}+", text)
+'''
+
+
+def preloading_worker(tmp_path: Path, monkeypatch, start: str, preload: tuple) -> SandboxedCode:
+    monkeypatch.setenv("AUTOGRADER_WORKER_START", start)
+    root = tmp_path / f"{start}-{len(list(tmp_path.iterdir()))}"
+    (root / "m1_tokenization").mkdir(parents=True)
+    (root / "m1_tokenization" / "__init__.py").write_text("")
+    (root / "m1_tokenization" / "loaded.py").write_text(textwrap.dedent(LOADED))
+    return SandboxedCode(root, preload=preload)
+
+
+def test_a_template_preloads_what_it_is_asked_and_the_code_sees_the_same_results(
+        tmp_path, monkeypatch):
+    asked = ("regex", "no_such_library_anywhere", "json.decoder.JSONDecoder")
+    results = {}
+    for start, preload in (("fork", asked), ("fork", ()), ("exec", asked)):
+        code = preloading_worker(tmp_path, monkeypatch, start, preload)
+        try:
+            results[start, preload] = (code.function("m1_tokenization.loaded", "loaded")(
+                ["regex", "no_such_library_anywhere"]),
+                code.function("m1_tokenization.loaded", "parse")("Grüße, 世界 42"))
+        finally:
+            code.close()
+    # A name that cannot be imported is left to the worker; the template still serves.
+    assert results["fork", asked][0] == {"regex": True, "no_such_library_anywhere": False}
+    assert results["fork", ()][0] == {"regex": False, "no_such_library_anywhere": False}
+    assert results["exec", asked][0]["regex"] is False  # a started worker imports for itself
+    assert all(r[1] == ["Grüße", "世界"] for r in results.values()), results
+
+
+def test_workers_with_other_preloads_come_from_other_templates(tmp_path, monkeypatch):
+    codes = [preloading_worker(tmp_path, monkeypatch, "fork", preload)
+             for preload in ((), ("regex",), ("regex",))]
+    try:
+        for code in codes:
+            code.function("m1_tokenization.loaded", "loaded")([])
+        templates = [zygote._templates[key].process.pid for key in zygote._templates
+                     if key[2] in ((), ("regex",))]
+        assert len(set(templates)) == len(templates) >= 2
+    finally:
+        for code in codes:
+            code.close()
+
+
+def test_the_preloads_are_the_references_top_level_libraries(tmp_path):
+    (tmp_path / "course_mod").mkdir()
+    (tmp_path / "course_mod" / "a.py").write_text(textwrap.dedent('''
+        from __future__ import annotations
+        import os, json
+        import numpy as np
+        import torch.nn.functional as F
+        from scipy import sparse
+        from tqdm.auto import tqdm
+        from . import b
+        from .b import helper
+        from course_mod.b import other
+        import sibling_module
+
+        def lazy():
+            import sentence_transformers
+        '''))
+    (tmp_path / "course_mod" / "b.py").write_text("import regex\nimport numpy\n")
+    (tmp_path / "course_mod" / "broken.py").write_text("def (:\n")
+    found = zygote.libraries_imported_by(sorted((tmp_path / "course_mod").glob("*.py")),
+                                         own={"course_mod", "sibling_module"})
+    assert found == ("numpy", "regex", "scipy", "scipy.sparse", "torch.nn.functional",
+                     "tqdm.auto", "tqdm.auto.tqdm")
+
+
+def test_a_grade_preloads_the_libraries_of_the_modules_it_grades():
+    from autograder.plugin import GradingPlugin, TestFile
+
+    def preload(*modules: str) -> tuple[str, ...]:
+        files = {REPO_ROOT / f"{m}.py": TestFile(m, "hidden") for m in modules}
+        return GradingPlugin(REPO_ROOT / "exercises", REPO_ROOT / "solutions",
+                             REPO_ROOT / "autograder" / "suites", files)._preload()
+
+    assert "torch" in preload("m4_embedding_training")
+    assert "torch" not in preload("m1_tokenization")
+    assert set(preload("m1_tokenization", "m4_embedding_training")) == \
+        set(preload("m1_tokenization")) | set(preload("m4_embedding_training"))
+    # Never a module of the course itself: that is the code the worker is there to run.
+    assert not [n for n in preload(*[p.name for p in (REPO_ROOT / "solutions").iterdir()
+                                     if p.is_dir()]) if n.startswith(("m1_", "m2_", "m3_", "m4_"))]
