@@ -35,6 +35,7 @@ from __future__ import annotations
 import array
 import ast
 import ctypes
+import functools
 import importlib
 import json
 import os
@@ -273,25 +274,34 @@ def libraries_imported_by(files: Iterable[Path], own: Iterable[str] = ()) -> tup
     standard library and the top-level names in `own` (the course's own modules) are left
     out: a template must never import the code a worker is there to run."""
     own = set(own)
-    found: dict[str, None] = {}
+    found: set[str] = set()
     for path in files:
         try:
-            tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
+            stat = os.stat(path)
+        except OSError:
             continue
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-                names += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
-            else:
-                continue
-            for name in names:
-                top = name.split(".", 1)[0]
-                if top not in own and top not in sys.stdlib_module_names and top != "__future__":
-                    found[name] = None
+        found.update(name for name in _top_level_imports(str(path), stat.st_mtime_ns, stat.st_size)
+                     if name.split(".", 1)[0] not in own)
     return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=256)
+def _top_level_imports(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The absolute, non-standard imports at the top level of one file (parsed once per
+    version of the file: a grade asks for them every time)."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names
+                                      if a.name != "*"]
+    return tuple(name for name in names if name.split(".", 1)[0] not in sys.stdlib_module_names
+                 and name != "__future__")
 
 
 def _preload(names: Iterable[str]) -> None:
