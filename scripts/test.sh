@@ -8,6 +8,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
     || echo "test: could not install chromium; the browser tests will be skipped" >&2
 fi
+# The test processes write the bytecode cache of what they import, as Python does by default.
+# Where caching is off (PYTHONDONTWRITEBYTECODE), every test process would compile the
+# libraries it imports again: notebook tools, otter, nbgrader, playwright (tens of seconds per
+# run). Sandboxed workers cannot write at all; setup caches what they import.
+unset PYTHONDONTWRITEBYTECODE
 # One worker per core; a file's tests stay together on one worker (--dist loadfile), so a
 # file's class fixtures (a module's reference grade) are computed once. TEST_WORKERS=0 runs
 # everything in this process.
