@@ -441,16 +441,16 @@ def tests_to_grade(change: Change, reference: GradeResult,
     change cannot reach (or, where every file imports the changed one, none of the functions
     the catching tests call), so it should pass on the wrong implementation too: when it does
     not, the grader itself is broken (the worker did not start, the submission was not found)
-    or the bug is not specific. Of those that qualify, the canary is the one cheapest to add
-    (`_canary_seconds`): a test of a file the chosen tests import anyway beats one that makes
-    the worker import another."""
+    or the bug is not specific. Of those that qualify, the canary is the one cheapest to add:
+    its own seconds, plus the import (`_import_seconds`) of each file it calls that the chosen
+    tests do not."""
     in_select = [r for r in reference.tests if _node(r.name)[0] in change.select]
     catching = [exact and r.name in change.caught_by
                 or not exact and any(catches({r.name}, e) for e in change.caught_by)
                 for r in in_select]
     first = catching.index(True) if any(catching) else len(in_select)
     affected = affected_definitions(change)
-    chosen = [_node(r.name)[1] for i, (r, is_caught) in enumerate(zip(in_select, catching))
+    chosen = [r for i, (r, is_caught) in enumerate(zip(in_select, catching))
               if is_caught or i < first and may_be_affected(r, change, affected)]
     reached = files_depending_on(change.module, change.replaces)
     suspects = {f for r, is_caught in zip(in_select, catching) if is_caught for f in r.functions}
@@ -469,11 +469,11 @@ def tests_to_grade(change: Change, reference: GradeResult,
     if not candidates:
         raise SpecError(f"{change.name}: no test of {change.module} can serve as its canary "
                         "(every test calls a function its caught_by tests call)")
-    names = set(chosen)
-    loaded = {file for r in in_select if _node(r.name)[1] in names
-              for file in _files_called(r, change.module)}
-    canary = min(candidates, key=lambda r: _canary_seconds(r, reference, loaded, change.module))
-    return list(dict.fromkeys(chosen + [_node(canary.name)[1]])), canary.name
+    loaded = {file for r in chosen for file in _files_called(r, change.module)}
+    importing = _import_seconds(reference, change.module)
+    canary = min(candidates, key=lambda r: r.seconds + sum(
+        importing[file] for file in _files_called(r, change.module) - loaded))
+    return list(dict.fromkeys(_node(r.name)[1] for r in chosen + [canary])), canary.name
 
 
 def _files_called(record: TestRecord, module: str) -> set[str]:
@@ -482,17 +482,15 @@ def _files_called(record: TestRecord, module: str) -> set[str]:
             if f.startswith(f"{module}.")}
 
 
-def _canary_seconds(record: TestRecord, reference: GradeResult, loaded: set[str],
-                    module: str) -> float:
-    """What grading `record` as a canary would add, estimated from the reference grade: its
-    own seconds plus, for each file it calls that the other chosen tests do not, the seconds
-    of the first test of the reference grade that called that file (the one that paid for
-    importing it: Module 4's contrastive.py brings torch, a second and more)."""
+def _import_seconds(reference: GradeResult, module: str) -> dict[str, float]:
+    """What importing each file of `module` costs a worker, as the reference grade shows it:
+    the seconds of the first test that called the file, which paid for the import (Module 4's
+    contrastive.py brings torch, a second and more)."""
     first: dict[str, float] = {}
     for test in reference.tests:
         for file in _files_called(test, module):
             first.setdefault(file, test.seconds)
-    return record.seconds + sum(first[file] for file in _files_called(record, module) - loaded)
+    return first
 
 
 class ModuleGradingChecks:
