@@ -16,6 +16,7 @@ stopped (SIGSTOP), so nothing it left running can slow the reference down.
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 import time
@@ -101,7 +102,7 @@ class GradingPlugin:
             self._student = _Unsandboxed(self.submission)
         if self._student is None:
             self._student = SandboxedCode(self.submission, limits=self.limits, hide=self._hide,
-                                          preload=self._preload())
+                                          preload=self._preload)
         return self._student
 
     def reference_worker(self) -> SandboxedCode:
@@ -110,11 +111,12 @@ class GradingPlugin:
         if self._reference is None:
             self._reference = SandboxedCode(self.solutions, limits=self.limits,
                                             hide=self._hide, label="reference",
-                                            preload=self._preload())
+                                            preload=self._preload)
             if isinstance(self.student_worker(), SandboxedCode):
                 self._reference.quiet_while_measured = self.student_worker()
         return self._reference
 
+    @functools.cached_property
     def _preload(self) -> tuple[str, ...]:
         """What the workers' template imports before forking them: the libraries the graded
         modules' reference solutions import at their top level (the reference is trusted; a

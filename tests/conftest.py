@@ -22,6 +22,7 @@ import statistics
 import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -59,19 +60,19 @@ def expected_seconds() -> dict[str, float]:
     return json.loads(DURATIONS.read_text(encoding="utf-8"))["seconds"]
 
 
-def longest_first(nodeids: list[str], seconds: dict[str, float]) -> list[str]:
-    """`nodeids` with their units in order of expected seconds, longest first; a unit not
-    measured yet counts as a typical one. Tests keep their order within a unit."""
+def longest_first(seconds: dict[str, float]) -> Callable[[str], float]:
+    """A sort key for node ids that puts their units in order of expected seconds, longest
+    first; a unit not measured yet counts as a typical one. Sorting is stable, so tests keep
+    their order within a unit."""
     typical = statistics.median(seconds.values()) if seconds else 0.0
-    return sorted(nodeids, key=lambda nodeid: -seconds.get(work_unit(nodeid), typical))
+    return lambda nodeid: -seconds.get(work_unit(nodeid), typical)
 
 
 def pytest_collection_modifyitems(config, items):
     if not hasattr(config, "workerinput"):
         return  # not an xdist worker: a run in one process keeps the files' order
-    order = {nodeid: i for i, nodeid in enumerate(
-        longest_first([item.nodeid for item in items], expected_seconds()))}
-    items.sort(key=lambda item: order[item.nodeid])
+    key = longest_first(expected_seconds())
+    items.sort(key=lambda item: key(item.nodeid))
 
 
 def measured_seconds(junit_xml: Path) -> dict[str, float]:

@@ -257,7 +257,7 @@ def test_a_grade_preloads_the_libraries_of_the_modules_it_grades():
     def preload(*modules: str) -> tuple[str, ...]:
         files = {REPO_ROOT / f"{m}.py": TestFile(m, "hidden") for m in modules}
         return GradingPlugin(REPO_ROOT / "exercises", REPO_ROOT / "solutions",
-                             REPO_ROOT / "autograder" / "suites", files)._preload()
+                             REPO_ROOT / "autograder" / "suites", files)._preload
 
     assert "torch" in preload("m4_embedding_training")
     assert "torch" not in preload("m1_tokenization")
