@@ -28,14 +28,20 @@ def only_child(pid: int) -> int:
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
+        fields = _stat_fields(f"/proc/{entry}")
+        if fields and int(fields[1]) == pid:
             return int(entry)
     return 0
+
+
+def _stat_fields(path: str) -> list[str]:
+    """The fields of a process's /proc stat after its name (state, parent, …); [] if gone.
+    The name is in parentheses and may hold anything, spaces and ")" included."""
+    try:
+        with open(f"{path}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
 
 
 def namespace_pid(pid: int) -> str:
@@ -93,11 +99,8 @@ def signal_path(path: str, signum: int) -> None:
 
 def process_state(path: str) -> str:
     """The state letter of the process at a /proc path ("R", "S", "T", "Z" …), "" if gone."""
-    try:
-        with open(f"{path}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
+    fields = _stat_fields(path)
+    return fields[0] if fields else ""
 
 
 def all_stopped(pid: int) -> bool:
@@ -116,11 +119,10 @@ def all_stopped(pid: int) -> bool:
 
 def cpu_seconds(pid: int) -> float:
     """User plus system CPU time of process `pid`."""
+    fields = _stat_fields(f"/proc/{pid}")
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _TICKS
-    except (OSError, IndexError, ValueError):
+    except (IndexError, ValueError):
         return 0.0
 
 
