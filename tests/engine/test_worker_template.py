@@ -53,13 +53,15 @@ def facts():
 '''
 
 
-def worker(tmp_path: Path, monkeypatch, start: str) -> SandboxedCode:
+def worker(tmp_path: Path, monkeypatch, start: str, file: str = "probe.py",
+           source: str = PROBE, preload: tuple = ()) -> SandboxedCode:
+    """A worker started the `start` way for a new submission holding m1_tokenization/`file`."""
     monkeypatch.setenv("AUTOGRADER_WORKER_START", start)
-    root = tmp_path / start
+    root = tmp_path / f"{start}-{len(list(tmp_path.iterdir()))}"
     (root / "m1_tokenization").mkdir(parents=True)
     (root / "m1_tokenization" / "__init__.py").write_text("")
-    (root / "m1_tokenization" / "probe.py").write_text(textwrap.dedent(PROBE))
-    return SandboxedCode(root)
+    (root / "m1_tokenization" / file).write_text(textwrap.dedent(source))
+    return SandboxedCode(root, preload=preload)
 
 
 def probe(tmp_path: Path, monkeypatch, start: str) -> tuple[dict, dict]:
@@ -140,8 +142,9 @@ os._exit(0)
 
 
 def test_the_template_and_its_workers_end_with_the_grading_process(tmp_path, monkeypatch):
-    worker(tmp_path, monkeypatch, "fork").close()  # writes the submission
-    completed = subprocess.run([sys.executable, "-c", LIFETIME, str(tmp_path / "fork")],
+    code = worker(tmp_path, monkeypatch, "fork")  # writes the submission
+    code.close()
+    completed = subprocess.run([sys.executable, "-c", LIFETIME, str(code.submission)],
                                capture_output=True, text=True, timeout=120, cwd=REPO_ROOT,
                                env={**os.environ, "AUTOGRADER_WORKER_START": "fork"})
     assert completed.returncode == 0, completed.stderr[-2000:]
@@ -184,21 +187,12 @@ def parse(text):
 '''
 
 
-def preloading_worker(tmp_path: Path, monkeypatch, start: str, preload: tuple) -> SandboxedCode:
-    monkeypatch.setenv("AUTOGRADER_WORKER_START", start)
-    root = tmp_path / f"{start}-{len(list(tmp_path.iterdir()))}"
-    (root / "m1_tokenization").mkdir(parents=True)
-    (root / "m1_tokenization" / "__init__.py").write_text("")
-    (root / "m1_tokenization" / "loaded.py").write_text(textwrap.dedent(LOADED))
-    return SandboxedCode(root, preload=preload)
-
-
 def test_a_template_preloads_what_it_is_asked_and_the_code_sees_the_same_results(
         tmp_path, monkeypatch):
     asked = ("regex", "no_such_library_anywhere", "json.decoder.JSONDecoder")
     results = {}
     for start, preload in (("fork", asked), ("fork", ()), ("exec", asked)):
-        code = preloading_worker(tmp_path, monkeypatch, start, preload)
+        code = worker(tmp_path, monkeypatch, start, "loaded.py", LOADED, preload)
         try:
             results[start, preload] = (code.function("m1_tokenization.loaded", "loaded")(
                 ["regex", "no_such_library_anywhere"]),
@@ -213,7 +207,7 @@ def test_a_template_preloads_what_it_is_asked_and_the_code_sees_the_same_results
 
 
 def test_workers_with_other_preloads_come_from_other_templates(tmp_path, monkeypatch):
-    codes = [preloading_worker(tmp_path, monkeypatch, "fork", preload)
+    codes = [worker(tmp_path, monkeypatch, "fork", "loaded.py", LOADED, preload)
              for preload in ((), ("regex",), ("regex",))]
     try:
         for code in codes:
