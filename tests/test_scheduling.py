@@ -1,12 +1,9 @@
-"""The suite's spread over xdist workers (tests/conftest.py): files, except shared folders."""
+"""The suite's spread over xdist workers (tests/conftest.py): files, except shared folders,
+longest first."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.conftest import TOGETHER, work_unit
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, TOGETHER, work_unit
 
 
 def test_a_file_is_a_unit_of_work():
